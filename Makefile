@@ -1,0 +1,49 @@
+# Bindeled: `make run` starts the demo, `make test` runs every test. Both work on a
+# fresh machine: they create the virtualenv and install npm assets when missing.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NPM_STAMP := node_modules/.installed-stamp
+DEV_ENV := DEBUG=true
+
+.PHONY: run test deps messages clean check-deploy worker
+
+deps: $(STAMP) $(NPM_STAMP) messages
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
+	else echo "msgfmt not found (apt-get install gettext): English translation not compiled"; fi
+
+run: deps
+	mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Bindeled kører på http://127.0.0.1:8000  (stop med Ctrl-C)"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: deps
+	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
+
+check-deploy: deps
+	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=bindeled.example.dk \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules var staticfiles test-output

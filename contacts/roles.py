@@ -1,0 +1,82 @@
+"""Which of Bindeled's roles a signed-in user has. Deny by default: no role, no access."""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from contacts.models import Advisor, AssociationStaff, ContactPerson
+
+_CACHE_ATTR = "_bindeled_role"
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    ADVISOR = "advisor"
+    CASEWORKER = "caseworker"
+    CONTACT_PERSON = "contact_person"
+    ASSOCIATION_STAFF = "association_staff"
+    NONE = "none"
+
+
+def role_of(user) -> Role:
+    """The user's role, resolved in one query and cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Role.NONE
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if user.is_staff:
+        role = Role.ADMINISTRATOR
+    else:
+        active_advisor = Advisor.objects.filter(user=OuterRef("pk"), active=True)
+        flags = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(
+                is_caseworker=Exists(
+                    active_advisor.filter(role=Advisor.Role.HOMELESSNESS_CASEWORKER)
+                ),
+                is_advisor=Exists(
+                    active_advisor.exclude(role=Advisor.Role.HOMELESSNESS_CASEWORKER)
+                ),
+                is_contact_person=Exists(
+                    ContactPerson.objects.filter(user=OuterRef("pk"), active=True)
+                ),
+                is_association_staff=Exists(
+                    AssociationStaff.objects.filter(user=OuterRef("pk"), active=True)
+                ),
+            )
+            .values("is_caseworker", "is_advisor", "is_contact_person", "is_association_staff")
+            .first()
+        ) or {}
+        if flags.get("is_advisor"):
+            role = Role.ADVISOR
+        elif flags.get("is_caseworker"):
+            role = Role.CASEWORKER
+        elif flags.get("is_contact_person"):
+            role = Role.CONTACT_PERSON
+        elif flags.get("is_association_staff"):
+            role = Role.ASSOCIATION_STAFF
+        else:
+            role = Role.NONE
+    setattr(user, _CACHE_ATTR, role)
+    return role
+
+
+def role_required(*allowed: Role):
+    """Let signed-in users with one of the allowed roles in; everyone else gets 404."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if role_of(request.user) not in allowed:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,73 @@
+"""Permission-filtered reads about people: start pages and who to call."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from config.access import get_visible_or_404
+from contacts.models import Advisor, Appointment, AssociationStaff
+from housing.models import Department, District
+from housing.selectors import departments_visible_to
+
+
+def appointments_of(user) -> QuerySet[Appointment]:
+    """The departments a contact person serves, with their role there."""
+    return (
+        Appointment.objects.filter(contact_person__user=user, contact_person__active=True)
+        .select_related("department__organisation", "department__district")
+        .order_by("department__name")
+    )
+
+
+def districts_covered_by(user) -> QuerySet[District]:
+    """The districts an advisor covers, with how many departments each has."""
+    return (
+        District.objects.filter(advisors__user=user, advisors__active=True)
+        .annotate(department_count=Count("departments", distinct=True))
+        .order_by("name")
+    )
+
+
+def advisor_of(user) -> Advisor | None:
+    return Advisor.objects.select_related("team").filter(user=user, active=True).first()
+
+
+def association_staff_of(user) -> AssociationStaff | None:
+    return AssociationStaff.objects.select_related("organisation").filter(user=user, active=True).first()
+
+
+@dataclass(frozen=True)
+class WhoToCall:
+    department: Department
+    appointments: list[Appointment]
+    advisors: list[Advisor]
+
+
+def who_to_call_for(user, department_pk: int) -> WhoToCall:
+    """A department's contact persons and the advisors covering its district, or 404."""
+    department = get_visible_or_404(
+        departments_visible_to(user).prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.filter(contact_person__active=True)
+                .select_related("contact_person__user")
+                .order_by("role", "contact_person__user__first_name"),
+                to_attr="active_appointments",
+            ),
+            Prefetch(
+                "district__advisors",
+                queryset=Advisor.objects.filter(active=True, user__is_active=True)
+                .exclude(role=Advisor.Role.HOMELESSNESS_CASEWORKER)
+                .select_related("user", "team"),
+                to_attr="active_advisors",
+            ),
+        ),
+        user=user,
+        pk=department_pk,
+    )
+    return WhoToCall(
+        department=department,
+        appointments=department.active_appointments,
+        advisors=department.district.active_advisors,
+    )
+

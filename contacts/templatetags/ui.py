@@ -1,0 +1,40 @@
+"""Small template helpers for the DKFDS look."""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = ""):
+    """An icon from the DKFDS sprite; decorative unless a label is given."""
+    href = f"{static('vendor/dkfds/img/all-svg-icons.svg')}#{name}"
+    classes = f"icon-svg {css}".strip()
+    if label:
+        return format_html(
+            '<svg class="{}" focusable="false" role="img" aria-label="{}"><use href="{}"></use></svg>',
+            classes,
+            label,
+            href,
+        )
+    return format_html(
+        '<svg class="{}" focusable="false" aria-hidden="true"><use href="{}"></use></svg>', classes, href
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_class(context, url_name_prefix: str) -> str:
+    """'active current' when the current page belongs to the given URL namespace or name."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    if match is None:
+        return ""
+    current = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    return "active current" if current == url_name_prefix or match.namespace == url_name_prefix else ""
+
+
+@register.filter
+def minutes(duration) -> int:
+    """Whole minutes in a timedelta (for "try again in N minutes")."""
+    return int(duration.total_seconds() // 60) if duration else 0

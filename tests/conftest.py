@@ -1,0 +1,96 @@
+"""Personas shared by every test: the same cast as in style.md.
+
+`reporter` serves a department in the district `district`; `advisor` covers that
+district; the `*_elsewhere` personas belong to another district, so every test can
+check that they are refused.
+"""
+
+import os
+
+import pytest
+
+from tests import factories
+
+# .ci/run sets this so that a test which would skip for want of PostgreSQL, Redis
+# or Chromium fails instead: CI must run them for real.
+REQUIRE_SERVICES = os.environ.get("BINDELED_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a bare machine; fail in CI, where every service must be present."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"BINDELED_REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def district(db):
+    return factories.DistrictFactory(name="Nørrebro", is_disadvantaged=True)
+
+
+@pytest.fixture
+def other_district(db):
+    return factories.DistrictFactory(name="Amager Øst")
+
+
+@pytest.fixture
+def department(district):
+    return factories.DepartmentFactory(district=district, name="Lindehaven")
+
+
+@pytest.fixture
+def other_department(other_district):
+    return factories.DepartmentFactory(district=other_district, name="Strandparken")
+
+
+@pytest.fixture
+def reporter(department):
+    return factories.ContactPersonFactory(departments=[department]).user
+
+
+@pytest.fixture
+def contact_person_elsewhere(other_department):
+    return factories.ContactPersonFactory(departments=[other_department]).user
+
+
+@pytest.fixture
+def advisor(district):
+    return factories.AdvisorFactory(districts=[district]).user
+
+
+@pytest.fixture
+def advisor_elsewhere(other_district):
+    return factories.AdvisorFactory(districts=[other_district]).user
+
+
+@pytest.fixture
+def caseworker(db):
+    from contacts.models import Advisor
+
+    return factories.AdvisorFactory(
+        role=Advisor.Role.HOMELESSNESS_CASEWORKER, team__name="Hjemløseenheden"
+    ).user
+
+
+@pytest.fixture
+def association_staff(department):
+    return factories.AssociationStaffFactory(organisation=department.organisation).user
+
+
+@pytest.fixture
+def association_staff_elsewhere(other_department):
+    return factories.AssociationStaffFactory(organisation=other_department.organisation).user
+
+
+@pytest.fixture
+def administrator(db):
+    from contacts.services import administrators_group_ensure
+
+    user = factories.UserFactory(username="administrator", is_staff=True)
+    user.groups.add(administrators_group_ensure())
+    return user
+
+
+@pytest.fixture
+def no_role_user(db):
+    return factories.UserFactory(username="uden-rolle")

@@ -1,0 +1,127 @@
+"""factory_boy factories: realistic but invented data for every test."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
+from housing.models import Department, District, Dwelling, HousingOrganisation
+from housing.validators import CVR_WEIGHTS
+
+
+def valid_cvr(n: int) -> str:
+    """The n-th valid CVR number after 10000000 (modulus-11 check digit)."""
+    base = 1000000 + n * 13
+    while True:
+        stem = str(base)
+        for digit in range(10):
+            candidate = f"{stem}{digit}"
+            if sum(int(d) * w for d, w in zip(candidate, CVR_WEIGHTS, strict=True)) % 11 == 0:
+                return candidate
+        base += 1
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"bruger{n}")
+    first_name = factory.Faker("first_name", locale="da_DK")
+    last_name = factory.Faker("last_name", locale="da_DK")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.dk")
+    password = factory.django.Password("korrekt-hest-batteri-42")
+
+
+class HousingOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HousingOrganisation
+
+    name = factory.Sequence(lambda n: f"Boligselskabet Nummer {n}")
+    short_name = factory.Sequence(lambda n: f"BS{n}")
+    cvr = factory.Sequence(valid_cvr)
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Bydel {n}")
+    is_disadvantaged = False
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    organisation = factory.SubFactory(HousingOrganisationFactory)
+    number = factory.Sequence(lambda n: str(100 + n))
+    name = factory.Sequence(lambda n: f"Afdeling Lindehaven {n}")
+    district = factory.SubFactory(DistrictFactory)
+    address = factory.Sequence(lambda n: f"Testvej {n}")
+    postal_code = "2200"
+    number_of_homes = 120
+
+
+class DwellingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Dwelling
+
+    department = factory.SubFactory(DepartmentFactory)
+    address = factory.Sequence(lambda n: f"Testvej {n}")
+    unit = "2. th."
+    kind = Dwelling.Kind.FAMILY
+    rooms = 3
+    area_m2 = 78
+    monthly_rent = Decimal("6450.00")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class AdvisorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Advisor
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    team = factory.SubFactory(TeamFactory)
+    role = Advisor.Role.HOUSING_ADVISOR
+    phone = "33 66 00 00"
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.districts.set(extracted)
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPerson
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    phone = "20 12 34 56"
+
+    @factory.post_generation
+    def departments(self, create, extracted, **kwargs):
+        for department in extracted or []:
+            Appointment.objects.create(
+                contact_person=self, department=department, role=Appointment.Role.LEAD_CARETAKER
+            )
+
+
+class AssociationStaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssociationStaff
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(HousingOrganisationFactory)
