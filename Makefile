@@ -24,7 +24,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null; then \
-		$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
+		$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0; \
 	else echo "msgfmt not found (apt-get install gettext): English translation not compiled"; fi
 
 run: deps

@@ -7,6 +7,7 @@ Column headers are Danish, and Danish spreadsheets' semicolon separator is accep
 
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV
 
@@ -123,6 +124,16 @@ class AllOrNothingResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         kwargs["use_transactions"] = True
         return super().import_data(dataset, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if result.validation_error is not None:
+            # Name the spreadsheet's column, not the model field, in each error.
+            columns = {field.attribute: field.column_name for field in self.get_import_fields()}
+            result.validation_error = ValidationError(
+                {columns.get(key, key): messages for key, messages in result.validation_error.message_dict.items()}
+            )
+        return result
 
     def get_instance(self, instance_loader, row):
         # A bad lookup in an id column is reported as that row's field error below.

@@ -1,0 +1,104 @@
+"""The admin is for administrators only, in Danish, and shows master data only."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_PAGES = [
+    "admin:index",
+    "admin:housing_department_changelist",
+    "admin:housing_dwelling_changelist",
+    "admin:housing_housingorganisation_changelist",
+    "admin:housing_district_changelist",
+    "admin:contacts_contactperson_changelist",
+    "admin:contacts_advisor_changelist",
+    "admin:contacts_associationstaff_changelist",
+    "admin:housing_department_import",
+]
+
+
+@pytest.mark.parametrize("name", ADMIN_PAGES)
+def test_administrator_reaches_every_master_data_page(client, administrator, department, name):
+    client.force_login(administrator)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_admin_is_in_danish(client, administrator):
+    client.force_login(administrator)
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "Bindeled – administration" in body
+    assert "Boligafdelinger" in body
+    assert "Log ud" in body
+
+
+def test_anonymous_visitor_is_sent_to_the_one_login_page(client):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    assert "Log ind" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona", ["reporter", "advisor", "caseworker", "association_staff", "no_role_user"]
+)
+@pytest.mark.parametrize("name", ["admin:index", "admin:housing_department_changelist", "admin:login"])
+def test_other_roles_never_reach_the_admin(client, request, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(name)).status_code == 404
+
+
+def test_administrator_sees_no_case_content_apps(client, administrator):
+    client.force_login(administrator)
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/referrals/" not in body
+    assert "/admin/cases/" not in body
+
+
+def test_department_admin_refuses_allocation_stop_without_reason(client, administrator, department):
+    client.force_login(administrator)
+    url = reverse("admin:housing_department_change", args=[department.pk])
+    data = {
+        "organisation": department.organisation.pk,
+        "number": department.number,
+        "name": department.name,
+        "district": department.district.pk,
+        "address": department.address,
+        "postal_code": department.postal_code,
+        "number_of_homes": 120,
+        "allocation_stop": "on",
+        "allocation_stop_reason": "",
+        "dwellings-TOTAL_FORMS": 0,
+        "dwellings-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Skriv en begrundelse for anvisningsstoppet." in response.content.decode()
+    department.refresh_from_db()
+    assert not department.allocation_stop
+
+
+def test_organisation_admin_refuses_an_invalid_cvr(client, administrator):
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:housing_housingorganisation_add"),
+        {"name": "Boligselskabet Prøve", "short_name": "BSP", "cvr": "12345678"},
+    )
+    assert response.status_code == 200
+    assert "CVR-nummeret er ikke gyldigt" in response.content.decode()
+
+
+def test_master_data_changes_are_audit_logged(client, administrator, department):
+    from auditlog.models import LogEntry
+
+    client.force_login(administrator)
+    client.post(
+        reverse("admin:housing_housingorganisation_add"),
+        {"name": "Boligselskabet Prøve", "short_name": "BSP", "cvr": "12345674"},
+    )
+    from housing.models import HousingOrganisation
+
+    entries = LogEntry.objects.get_for_model(HousingOrganisation).filter(
+        action=LogEntry.Action.CREATE, object_repr__contains="Prøve"
+    )
+    assert [entry.actor for entry in entries] == [administrator]

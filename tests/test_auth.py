@@ -1,0 +1,154 @@
+"""Logging in and out, lockout, password reset, session rules."""
+
+import time
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from config.middleware import SESSION_STARTED_KEY
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "korrekt-hest-batteri-42"
+
+
+def login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_page_is_danish(client):
+    body = client.get(reverse("login")).content.decode()
+    assert '<html lang="da">' in body
+    assert "Brugernavn" in body and "Adgangskode" in body
+
+
+def test_login_with_the_right_password_lands_on_the_start_page(client, reporter):
+    response = login(client, reporter.username, PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("start")
+
+
+def test_login_creates_a_new_session_id(client, reporter):
+    client.get(reverse("login"))
+    client.cookies["sessionid"] = "anonymous-session-id-set-by-an-attacker"
+    login(client, reporter.username, PASSWORD)
+    assert client.cookies["sessionid"].value != "anonymous-session-id-set-by-an-attacker"
+
+
+def test_wrong_password_shows_a_danish_error_and_keeps_the_username(client, reporter):
+    response = login(client, reporter.username, "forkert-adgangskode")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Der er problemer" in body
+    assert "korrekt brugernavn og adgangskode" in body
+    assert f'value="{reporter.username}"' in body
+
+
+def test_account_locks_after_repeated_wrong_passwords(client, reporter, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, reporter.username, "forkert-adgangskode")
+    # Now even the right password is refused, with a Danish explanation.
+    response = login(client, reporter.username, PASSWORD)
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Din konto er midlertidigt låst" in body
+    assert "15 minutter" in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_username_and_address(client, reporter, advisor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, reporter.username, "forkert-adgangskode")
+    # Someone hammering one account does not lock out a colleague at the same address.
+    response = login(client, advisor.username, PASSWORD)
+    assert response.status_code == 302
+
+
+def test_logout_needs_post_and_ends_the_session(client, reporter):
+    client.force_login(reporter)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("start")).status_code == 302
+
+
+def test_password_reset_sends_a_link_without_personal_data(client, reporter):
+    response = client.post(reverse("password_reset"), {"email": reporter.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [reporter.email]
+    assert "Nulstil din adgangskode til Bindeled" in message.subject
+    assert "/accounts/reset/" in message.body
+    assert reporter.last_name not in message.body
+
+
+def test_password_reset_for_unknown_address_says_the_same_and_sends_nothing(client):
+    response = client.post(reverse("password_reset"), {"email": "ukendt@example.dk"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_password_reset_link_sets_a_new_password(client, reporter):
+    client.post(reverse("password_reset"), {"email": reporter.email})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "kort", "new_password2": "kort"})
+    assert "mindst 12 tegn" in response.content.decode()
+    new = "et-langt-nyt-kodeord-til-bindeled"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    client.logout()
+    assert login(client, reporter.username, new).status_code == 302
+
+
+def test_password_longer_than_128_characters_is_refused(client, reporter):
+    client.force_login(reporter)
+    too_long = "a1b2c3d4" * 17
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": too_long, "new_password2": too_long},
+    )
+    assert response.status_code == 200
+    assert "højst være 128 tegn" in response.content.decode()
+
+
+def test_session_ends_after_the_absolute_timeout(client, reporter, settings):
+    client.force_login(reporter)
+    assert client.get(reverse("start")).status_code == 200
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+    response = client.get(reverse("start"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_deactivated_account_is_signed_out_at_once(client, reporter):
+    client.force_login(reporter)
+    reporter.is_active = False
+    reporter.save(update_fields=["is_active"])
+    response = client.get(reverse("start"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_signed_in_pages_are_never_cached(client, reporter):
+    client.force_login(reporter)
+    response = client.get(reverse("start"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+
+
+def test_english_is_available_on_request(client):
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in body
+    assert "Log in" in body
