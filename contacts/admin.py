@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 
@@ -46,3 +48,27 @@ class AssociationStaffAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+class BindeledUserAdmin(UserAdmin):
+    """Logins for contact persons, advisors and staff, without privilege escalation.
+
+    Only a superuser may grant superuser status, raw permissions or groups, or edit a
+    superuser; an administrator manages everyone else's login.
+    """
+
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "is_staff", "user_permissions", "groups", "last_login", "date_joined"]
+        return readonly
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), BindeledUserAdmin)

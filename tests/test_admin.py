@@ -102,3 +102,34 @@ def test_master_data_changes_are_audit_logged(client, administrator, department)
         action=LogEntry.Action.CREATE, object_repr__contains="Prøve"
     )
     assert [entry.actor for entry in entries] == [administrator]
+
+
+def test_administrator_cannot_make_anyone_superuser(client, administrator, reporter):
+    client.force_login(administrator)
+    url = reverse("admin:auth_user_change", args=[reporter.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    client.post(
+        url,
+        {
+            "username": reporter.username,
+            "first_name": reporter.first_name,
+            "last_name": reporter.last_name,
+            "email": reporter.email,
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+        },
+    )
+    reporter.refresh_from_db()
+    assert not reporter.is_superuser
+    assert not reporter.is_staff
+
+
+def test_administrator_cannot_edit_or_see_superusers(client, administrator):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(administrator)
+    assert client.get(reverse("admin:auth_user_change", args=[root.pk])).status_code in (302, 404)
+    assert "root" not in client.get(reverse("admin:auth_user_changelist")).content.decode()
