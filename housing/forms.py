@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.forms import DkfdsFormMixin
 from housing.models import District
 
 
-class DepartmentSearchForm(forms.Form):
+class DepartmentSearchForm(DkfdsFormMixin, forms.Form):
     q = forms.CharField(
         label=_("Søg"),
         required=False,
