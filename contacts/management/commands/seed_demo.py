@@ -156,8 +156,13 @@ class Command(BaseCommand):
             for n in range(8):
                 kind = Dwelling.Kind.YOUTH if n in (0, 1) else Dwelling.Kind.ELDERLY if n == 7 else Dwelling.Kind.FAMILY
                 rooms = 1 if kind == Dwelling.Kind.YOUTH else 2 + (n + index) % 3
-                area = 30 + rooms * 22 + (n * 3) % 9
-                rent = Decimal(2400 + area * 85 + (index % 5) * 150)
+                if kind == Dwelling.Kind.YOUTH:
+                    # Youth homes are small and cheap: most candidates can pay ≤ 3,000 kr. (seed 002).
+                    area = 26 + (n * 3 + index) % 9
+                    rent = Decimal(1300 + area * 60 + (index % 5) * 50)
+                else:
+                    area = 30 + rooms * 20 + (n * 3) % 9
+                    rent = Decimal(1500 + area * 68 + (index % 5) * 120)
                 Dwelling.objects.get_or_create(
                     department=department,
                     address=f"{street} {10 + index + n // 4 * 2}",
