@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+# Most specific first: CheckboxSelectMultiple is a RadioSelect in Django.
 WIDGET_CLASSES = {
+    forms.CheckboxSelectMultiple: "form-checkbox",
+    forms.RadioSelect: "form-radio",
+    forms.CheckboxInput: "form-checkbox",
     forms.Select: "form-select",
     forms.SelectMultiple: "form-select",
-    forms.CheckboxInput: "form-checkbox",
-    forms.RadioSelect: "form-radio",
-    forms.CheckboxSelectMultiple: "form-checkbox",
 }
 
 

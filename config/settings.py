@@ -231,7 +231,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Re-send what the broker lost or the mail server refused (the outbox sweeper).
+    "notifications-sweep": {"task": "referrals.tasks.notifications_sweep", "schedule": 60.0},
+    "referrals-remind-unacknowledged": {
+        "task": "referrals.tasks.referrals_remind_unacknowledged",
+        "schedule": 15 * 60.0,
+    },
+}
 
 # --- E-mail -----------------------------------------------------------------
 
@@ -248,6 +255,13 @@ POLICE_NUMBER = env.str("POLICE_NUMBER", default="114")
 SOCIAL_EMERGENCY_NAME = env.str("SOCIAL_EMERGENCY_NAME", default="Den Sociale Døgnvagt")
 SOCIAL_EMERGENCY_NUMBER = env.str("SOCIAL_EMERGENCY_NUMBER", default="33 17 33 33")
 
+# A concern must be acknowledged within this many working days (Danish holidays skipped).
+REFERRAL_ACK_WORKING_DAYS = env.int("REFERRAL_ACK_WORKING_DAYS", default=1)
+# Contact persons accept the confidentiality rules again after this many days.
+RULES_ACCEPTANCE_DAYS = env.int("RULES_ACCEPTANCE_DAYS", default=365)
+RULES_VERSION = "2026-1"
+REFERRALS_PER_PAGE = 25
+
 # Sensitive text must never reach a log line: only ids and event names are logged.
 LOGGING = {
     "version": 1,
@@ -258,6 +272,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -272,5 +288,17 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "contacts.ContactPerson",
     "contacts.Appointment",
     "contacts.AssociationStaff",
+    # Concerns: who changed the state and who read it, never the sensitive text.
+    {
+        "model": "referrals.Referral",
+        "include_fields": [
+            "status",
+            "assigned_to",
+            "consent_to_share",
+            "outcome",
+            "duplicate_of",
+            "is_acute",
+        ],
+    },
 )
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

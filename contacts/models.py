@@ -63,6 +63,10 @@ class Advisor(models.Model):
         return _full_name(self.user)
 
 
+# The roles that receive and handle concerns (homelessness caseworkers do not).
+ADVISOR_ROLES = (Advisor.Role.HOUSING_ADVISOR, Advisor.Role.HOUSING_SOCIAL_WORKER)
+
+
 class ContactPerson(models.Model):
     """A person appointed in one or more departments to pass concerns on (seed 000).
 
@@ -156,3 +160,25 @@ class AssociationStaff(models.Model):
 
     def __str__(self):
         return _full_name(self.user)
+
+
+class RulesAcceptance(models.Model):
+    """A contact person has read and accepted the scheme's confidentiality rules (seed 000).
+
+    Filing is blocked until then, and again a year after the last acceptance.
+    """
+
+    contact_person = models.ForeignKey(
+        ContactPerson, on_delete=models.CASCADE, related_name="rules_acceptances"
+    )
+    rules_version = models.CharField(_("version af reglerne"), max_length=20)
+    accepted_at = models.DateTimeField(_("accepteret"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        verbose_name = _("accept af regler om tavshedspligt")
+        verbose_name_plural = _("accept af regler om tavshedspligt")
+        indexes = [models.Index(fields=["contact_person", "-accepted_at"], name="rules_acceptance_idx")]
+
+    def __str__(self):
+        return f"{self.contact_person} {self.accepted_at:%Y-%m-%d}"

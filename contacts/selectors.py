@@ -1,12 +1,16 @@
 """Permission-filtered reads about people: start pages and who to call."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from config.access import get_visible_or_404
-from contacts.models import Advisor, Appointment, AssociationStaff
-from housing.models import Department, District
+from contacts.models import Advisor, Appointment, AssociationStaff, RulesAcceptance
+from housing.models import Department, District, Dwelling
 from housing.selectors import departments_visible_to
 
 
@@ -71,3 +75,31 @@ def who_to_call_for(user, department_pk: int) -> WhoToCall:
         advisors=department.district.active_advisors,
     )
 
+
+
+def rules_accepted(user) -> bool:
+    """Has this contact person accepted the confidentiality rules within the last year?"""
+    since = timezone.now() - timedelta(days=settings.RULES_ACCEPTANCE_DAYS)
+    return RulesAcceptance.objects.filter(
+        contact_person__user=user, rules_version=settings.RULES_VERSION, accepted_at__gte=since
+    ).exists()
+
+
+def rules_accepted_on(user):
+    """When the user last accepted the current rules (None if never)."""
+    acceptance = RulesAcceptance.objects.filter(
+        contact_person__user=user, rules_version=settings.RULES_VERSION
+    ).first()
+    return acceptance.accepted_at if acceptance else None
+
+
+def dwellings_served_by(user) -> QuerySet[Dwelling]:
+    """The homes in the departments a contact person serves, for the concern form."""
+    return (
+        Dwelling.objects.filter(
+            department__appointments__contact_person__user=user,
+            department__appointments__contact_person__active=True,
+        )
+        .select_related("department")
+        .order_by("department__name", "address", "unit")
+    )

@@ -1,7 +1,10 @@
 """Writes with rules about people and roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+
+from contacts.models import ContactPerson, RulesAcceptance
 
 ADMINISTRATORS_GROUP = "Administratorer"
 
@@ -20,3 +23,10 @@ def administrators_group_ensure() -> Group:
     )
     group.permissions.set(permissions)
     return group
+
+
+@transaction.atomic
+def rules_accept(*, user) -> RulesAcceptance:
+    """Record that a contact person has read and accepted the confidentiality rules."""
+    person = ContactPerson.objects.get(user=user, active=True)
+    return RulesAcceptance.objects.create(contact_person=person, rules_version=settings.RULES_VERSION)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from contacts import selectors
 from contacts.roles import Role, role_of
+from referrals.selectors import queue_counts
 
 
 @login_required
@@ -27,6 +28,7 @@ def start(request):
             {
                 "advisor": selectors.advisor_of(request.user),
                 "districts": list(selectors.districts_covered_by(request.user)),
+                "counts": queue_counts(request.user) if role is Role.ADVISOR else None,
             },
         )
     if role is Role.ASSOCIATION_STAFF:

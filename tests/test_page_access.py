@@ -34,6 +34,8 @@ PAGES = {
         "no_role_user": 403,
     },
     "referrals:new": {"reporter": 200, "contact_person_elsewhere": 200},
+    "referrals:list": {"reporter": 200, "contact_person_elsewhere": 200, "advisor": 200, "advisor_elsewhere": 200},
+    "referrals:rules": {"reporter": 200, "contact_person_elsewhere": 200},
     "housing:department_list": {
         "reporter": 200,
         "contact_person_elsewhere": 200,

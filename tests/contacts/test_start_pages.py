@@ -68,15 +68,3 @@ def test_inactive_contact_person_has_no_role(client, reporter):
     reporter.contact_person.save(update_fields=["active"])
     client.force_login(reporter)
     assert client.get(reverse("start")).status_code == 403
-
-
-def test_referral_placeholder_is_for_contact_persons_only(
-    client, reporter, advisor, caseworker, association_staff, administrator, no_role_user
-):
-    client.force_login(reporter)
-    response = client.get(reverse("referrals:new"))
-    assert response.status_code == 200
-    assert "Formularen kommer snart" in response.content.decode()
-    for outsider in (advisor, caseworker, association_staff, administrator, no_role_user):
-        client.force_login(outsider)
-        assert client.get(reverse("referrals:new")).status_code == 404, outsider.username

@@ -1,0 +1,249 @@
+"""Forms for concerns: the contact person's guided form and the advisor's actions."""
+
+import uuid
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import DkfdsFormMixin
+from referrals.models import (
+    DESCRIPTION_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    AcuteReason,
+    Category,
+    ConsentRecord,
+    Referral,
+)
+
+
+def _limited_text(label, *, limit: int, help_text="", required=True, rows=5):
+    """A textarea with a server-side limit and a Danish message; no maxlength attribute,
+    so pasting a long text never cuts it silently (DKFDS character-limit pattern)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        validators=[
+            MaxLengthValidator(
+                limit,
+                message=_("Teksten må højst være %(limit_value)d tegn. Du har skrevet %(show_value)d."),
+            )
+        ],
+    )
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A hidden one-time token: posting the same form twice saves one thing."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
+    acute_reasons = forms.MultipleChoiceField(
+        label=_("Er situationen akut? Sæt kryds ved det, der passer"),
+        choices=AcuteReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Har du ringet 112, 114 eller til Den Sociale Døgnvagt, så sæt kryds her. Rådgiverne får straks besked."),
+    )
+    department = forms.ChoiceField(label=_("Afdeling"))
+    dwelling = forms.ChoiceField(
+        label=_("Lejemål"),
+        required=False,
+        help_text=_("Vælg lejemålet, eller skriv adressen nedenfor, hvis det ikke står på listen."),
+    )
+    address = forms.CharField(label=_("Adresse"), required=False, max_length=200, help_text=_("Fx Blågårdsvej 10"))
+    unit = forms.CharField(label=_("Etage og dør"), required=False, max_length=30, help_text=_('Fx "2. th."'))
+    resident_name = forms.CharField(
+        label=_("Beboerens navn"),
+        required=False,
+        max_length=200,
+        help_text=_("Lad feltet stå tomt, hvis du ikke kender navnet."),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Hvad er du bekymret for?"),
+        choices=Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sæt gerne flere kryds."),
+        error_messages={"required": _("Vælg mindst én ting, du er bekymret for.")},
+    )
+    children_present = forms.ChoiceField(
+        label=_("Bor der børn i lejemålet?"),
+        choices=Referral.Children.choices,
+        widget=forms.RadioSelect,
+        initial=Referral.Children.UNKNOWN,
+        error_messages={"required": _("Vælg ja, nej eller ved ikke.")},
+    )
+    description = _limited_text(
+        _("Hvad er der sket?"),
+        limit=DESCRIPTION_MAX_LENGTH,
+        rows=8,
+        help_text=_(
+            "Skriv det, du selv har set eller hørt, og hvornår. Skriv ikke rygter, diagnoser "
+            "eller oplysninger om andre beboere, end det er nødvendigt."
+        ),
+    )
+    observed_on = forms.DateField(
+        label=_("Hvornår så eller hørte du det?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
+    )
+    source = forms.ChoiceField(
+        label=_("Hvordan kom det til din viden?"),
+        choices=Referral.Source.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg, hvordan det kom til din viden.")},
+    )
+
+    def __init__(self, *args, appointments, dwellings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.departments = {str(a.department.pk): a.department for a in appointments}
+        self.fields["department"].choices = [
+            (pk, f"{department.name} ({department.organisation.short_name} afd. {department.number})")
+            for pk, department in self.departments.items()
+        ]
+        if len(self.departments) == 1:
+            self.initial.setdefault("department", next(iter(self.departments)))
+        self.dwellings = {str(d.pk): d for d in dwellings}
+        grouped: dict[str, list] = {}
+        for dwelling in dwellings:
+            grouped.setdefault(dwelling.department.name, []).append((str(dwelling.pk), str(dwelling)))
+        choices = [("", _("Vælg lejemål"))]
+        choices += list(grouped.items()) if len(grouped) > 1 else next(iter(grouped.values()), [])
+        self.fields["dwelling"].choices = choices
+
+    def clean_department(self):
+        return self.departments[self.cleaned_data["department"]]
+
+    def clean_dwelling(self):
+        value = self.cleaned_data.get("dwelling")
+        return self.dwellings.get(value) if value else None
+
+    def clean_observed_on(self):
+        observed_on = self.cleaned_data.get("observed_on")
+        if observed_on and observed_on > timezone.localdate():
+            raise forms.ValidationError(_("Datoen kan ikke ligge i fremtiden."))
+        return observed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        dwelling, department = cleaned.get("dwelling"), cleaned.get("department")
+        if dwelling and department and dwelling.department_id != department.pk:
+            self.add_error("dwelling", _("Lejemålet hører ikke til den valgte afdeling."))
+        if not dwelling and not cleaned.get("address"):
+            self.add_error("address", _("Vælg et lejemål på listen, eller skriv adressen."))
+        return cleaned
+
+
+class RulesAcceptanceForm(DkfdsFormMixin, forms.Form):
+    accept = forms.BooleanField(
+        label=_("Jeg har læst reglerne og vil overholde dem"),
+        error_messages={"required": _("Sæt kryds for at bekræfte, at du har læst reglerne.")},
+    )
+
+
+class FollowUpForm(DkfdsFormMixin, SubmissionTokenMixin):
+    prefix = "followup"
+
+    text = _limited_text(
+        _("Tilføj en opfølgning"),
+        limit=TEXT_MAX_LENGTH,
+        rows=4,
+        help_text=_('Fx "Situationen er ikke blevet bedre." Boligrådgiveren får besked.'),
+    )
+
+
+class NoteForm(DkfdsFormMixin, SubmissionTokenMixin):
+    prefix = "note"
+
+    text = _limited_text(_("Intern note"), limit=TEXT_MAX_LENGTH, rows=3, help_text=_("Ses kun af rådgiverne."))
+
+
+class MessageForm(DkfdsFormMixin, SubmissionTokenMixin):
+    prefix = "message"
+
+    text = _limited_text(_("Besked til indberetteren"), limit=TEXT_MAX_LENGTH, rows=3)
+    shareable = forms.BooleanField(
+        label=_("Må deles med indberetteren"),
+        required=False,
+        help_text=_("Indberetteren ser kun beskeden, hvis beboerens samtykke også er registreret."),
+    )
+
+
+class AssignForm(DkfdsFormMixin, forms.Form):
+    prefix = "assign"
+
+    assignee = forms.ModelChoiceField(label=_("Tildel til"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, advisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = advisors
+        self.fields["assignee"].label_from_instance = lambda advisor: (
+            f"{advisor} ({advisor.team.name})" + ("" if advisor.covers else " – " + str(_("andet byområde")))
+        )
+
+    def clean_assignee(self):
+        return self.cleaned_data["assignee"].user
+
+
+class ConsentForm(DkfdsFormMixin, forms.Form):
+    prefix = "consent"
+
+    given = forms.TypedChoiceField(
+        label=_("Beboerens samtykke til at dele forløbet med indberetteren"),
+        choices=[("1", _("Givet")), ("0", _("Trukket tilbage"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg, om samtykket er givet eller trukket tilbage.")},
+    )
+    method = forms.ChoiceField(
+        label=_("Hvordan"),
+        choices=ConsentRecord.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg, om samtykket er skriftligt eller mundtligt.")},
+    )
+
+
+class CloseForm(DkfdsFormMixin, forms.Form):
+    prefix = "close"
+
+    outcome = forms.ChoiceField(
+        label=_("Udfald"),
+        choices=Referral.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Vælg et udfald.")},
+    )
+    duplicate_of = forms.CharField(
+        label=_("Dublet af (reference)"),
+        required=False,
+        max_length=20,
+        help_text=_("Kun ved dublet, fx BH-2026-00042."),
+    )
+
+    def __init__(self, *args, visible_referrals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible_referrals = visible_referrals
+
+    def clean(self):
+        cleaned = super().clean()
+        reference = (cleaned.get("duplicate_of") or "").strip().upper()
+        cleaned["duplicate_of"] = None
+        if cleaned.get("outcome") == Referral.Outcome.DUPLICATE:
+            if not reference:
+                self.add_error("duplicate_of", _("Skriv referencen på den henvendelse, den er en dublet af."))
+            else:
+                original = self.visible_referrals.filter(reference=reference).first()
+                if original is None:
+                    self.add_error("duplicate_of", _("Der er ingen henvendelse med den reference, som du har adgang til."))
+                cleaned["duplicate_of"] = original
+        return cleaned
