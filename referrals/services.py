@@ -41,7 +41,11 @@ def acknowledge_deadline(start: datetime, working_days: int | None = None) -> da
     """The moment a concern filed at `start` must be acknowledged by: N Danish working days on."""
     days = settings.REFERRAL_ACK_WORKING_DAYS if working_days is None else working_days
     local = timezone.localtime(start)
-    danish_holidays = holidays.country_holidays("DK", years=range(local.year, local.year + 2))
+    # Public holidays plus the days municipal offices close (Christmas Eve, New Year's
+    # Eve, Constitution Day, 1 May): python-holidays' "optional" category for Denmark.
+    danish_holidays = holidays.country_holidays(
+        "DK", years=range(local.year, local.year + 2), categories=("public", "optional")
+    )
     current = local
     while days > 0:
         current += timedelta(days=1)
@@ -253,6 +257,7 @@ def referral_message_send(
     *, referral: Referral, by, text: str, shareable: bool, submission_token: uuid.UUID | None = None
 ) -> ReporterMessage:
     """Write to the reporter. They see it only if shareable and consent is recorded."""
+    referral = Referral.objects.get(pk=referral.pk)
     if submission_token and (existing := ReporterMessage.objects.filter(submission_token=submission_token).first()):
         return existing
     message = ReporterMessage(
@@ -274,6 +279,7 @@ def referral_message_send(
 @transaction.atomic
 def followup_add(*, referral: Referral, by, text: str, submission_token: uuid.UUID | None = None) -> FollowUp:
     """The reporter adds to their concern; it reaches the assigned advisor (or the district's)."""
+    referral = Referral.objects.select_related("department", "assigned_to").get(pk=referral.pk)
     if referral.reporter_id != by.pk:
         raise ValidationError(_("Kun den, der har meldt bekymringen, kan tilføje en opfølgning."))
     if submission_token and (existing := FollowUp.objects.filter(submission_token=submission_token).first()):

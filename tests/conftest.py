@@ -94,3 +94,35 @@ def administrator(db):
 @pytest.fixture
 def no_role_user(db):
     return factories.UserFactory(username="uden-rolle")
+
+
+@pytest.fixture
+def accepted_reporter(reporter):
+    """A reporter who has accepted the confidentiality rules and may file."""
+    from contacts.services import rules_accept
+
+    rules_accept(user=reporter)
+    return reporter
+
+
+@pytest.fixture
+def file_referral(accepted_reporter, department):
+    """File a concern through the real service, as the reporter would."""
+    from referrals.services import referral_file
+
+    def file(**overrides):
+        fields = {
+            "reporter": accepted_reporter,
+            "department": department,
+            "address": "Blågårdsvej 10",
+            "unit": "2. th.",
+            "resident_name": "Hemmelig Beboersen",
+            "categories": ["isolation", "smell"],
+            "description": "Følsom beskrivelse: hun drikker og græder om natten.",
+            "source": "own_observation",
+        }
+        fields.update(overrides)
+        referral, _created = referral_file(**fields)
+        return referral
+
+    return file

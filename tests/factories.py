@@ -1,13 +1,17 @@
 """factory_boy factories: realistic but invented data for every test."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 from housing.models import Department, District, Dwelling, HousingOrganisation
 from housing.validators import CVR_WEIGHTS
+from referrals.models import Referral, ReferralCategory
+from referrals.services import place_key
 
 
 def valid_cvr(n: int) -> str:
@@ -125,3 +129,36 @@ class AssociationStaffFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(HousingOrganisationFactory)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A concern inserted directly (bypassing the filing service), for reading tests."""
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"BH-2026-{90000 + n:05d}")
+    reporter = factory.SubFactory(UserFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    address = factory.Sequence(lambda n: f"Bekymringsvej {n}")
+    unit = "1. tv."
+    place_key = factory.LazyAttribute(lambda r: place_key(r.address, r.unit))
+    resident_name = "Hemmelig Beboersen"
+    description = "Følsom beskrivelse, der aldrig må stå i en e-mail."
+    source = Referral.Source.OWN_OBSERVATION
+    created_at = factory.LazyFunction(timezone.now)
+    acknowledge_due_at = factory.LazyAttribute(lambda r: r.created_at + timedelta(days=1))
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create:
+            for code in extracted or ["isolation"]:
+                ReferralCategory.objects.create(referral=self, code=code)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.Group"
+
+    name = factory.Sequence(lambda n: f"Gruppe {n}")
