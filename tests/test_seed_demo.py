@@ -22,7 +22,11 @@ DEMO_ROLES = {
 
 def snapshot():
     """Every row of our apps and of auth users, as comparable values."""
-    models = [*apps.get_app_config("housing").get_models(), *apps.get_app_config("contacts").get_models()]
+    models = [
+        model
+        for app in ("housing", "contacts", "referrals")
+        for model in apps.get_app_config(app).get_models()
+    ]
     rows = {model._meta.label: sorted(map(str, model.objects.values_list())) for model in models}
     rows["users"] = sorted(map(str, get_user_model().objects.values_list("username", "password", "is_staff")))
     return rows
