@@ -179,84 +179,105 @@ def referral_acknowledge(request, reference: str):
     return _done(request, referral, _("Henvendelsen er kvitteret og er nu under behandling."))
 
 
-@require_POST
-@role_required(Role.ADVISOR)
-def referral_assign(request, reference: str):
+def _advisor_form_action(request, reference, *, form_class, context_key, perform, done_text, **form_kwargs):
+    """Validate one of the advisor's forms and run its service; on errors show the page
+    again with the form as typed and the Danish error summary."""
     referral = selectors.get_referral_for(request.user, reference)
-    form = forms.AssignForm(request.POST, advisors=selectors.colleagues_for_assignment(referral))
+    if callable(form_kwargs.get("advisors")):
+        form_kwargs["advisors"] = form_kwargs["advisors"](referral)
+    form = form_class(request.POST, **form_kwargs)
     if form.is_valid():
         try:
-            services.referral_assign(referral=referral, by=request.user, assignee=form.cleaned_data["assignee"])
+            perform(referral, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _done(request, referral, _("Henvendelsen er tildelt."))
-    return _advisor_page(request, referral, assign_form=form, status=400)
+            text = done_text(referral, form.cleaned_data) if callable(done_text) else done_text
+            return _done(request, referral, text)
+    return _advisor_page(request, referral, status=400, **{context_key: form})
+
+
+@require_POST
+@role_required(Role.ADVISOR)
+def referral_assign(request, reference: str):
+    return _advisor_form_action(
+        request,
+        reference,
+        form_class=forms.AssignForm,
+        context_key="assign_form",
+        advisors=selectors.colleagues_for_assignment,
+        perform=lambda referral, data: services.referral_assign(
+            referral=referral, by=request.user, assignee=data["assignee"]
+        ),
+        done_text=_("Henvendelsen er tildelt."),
+    )
 
 
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_note(request, reference: str):
-    referral = selectors.get_referral_for(request.user, reference)
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        return _advisor_page(request, referral, note_form=form, status=400)
-    services.referral_note_add(
-        referral=referral,
-        by=request.user,
-        text=form.cleaned_data["text"],
-        submission_token=form.cleaned_data["submission_token"],
+    return _advisor_form_action(
+        request,
+        reference,
+        form_class=forms.NoteForm,
+        context_key="note_form",
+        perform=lambda referral, data: services.referral_note_add(
+            referral=referral, by=request.user, text=data["text"], submission_token=data["submission_token"]
+        ),
+        done_text=_("Noten er gemt."),
     )
-    return _done(request, referral, _("Noten er gemt."))
 
 
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_consent(request, reference: str):
-    referral = selectors.get_referral_for(request.user, reference)
-    form = forms.ConsentForm(request.POST)
-    if not form.is_valid():
-        return _advisor_page(request, referral, consent_form=form, status=400)
-    services.referral_consent_record(
-        referral=referral, by=request.user, given=form.cleaned_data["given"], method=form.cleaned_data["method"]
+    return _advisor_form_action(
+        request,
+        reference,
+        form_class=forms.ConsentForm,
+        context_key="consent_form",
+        perform=lambda referral, data: services.referral_consent_record(
+            referral=referral, by=request.user, given=data["given"], method=data["method"]
+        ),
+        done_text=_("Samtykket er registreret."),
     )
-    return _done(request, referral, _("Samtykket er registreret."))
 
 
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_message(request, reference: str):
-    referral = selectors.get_referral_for(request.user, reference)
-    form = forms.MessageForm(request.POST)
-    if not form.is_valid():
-        return _advisor_page(request, referral, message_form=form, status=400)
-    services.referral_message_send(
-        referral=referral,
-        by=request.user,
-        text=form.cleaned_data["text"],
-        shareable=form.cleaned_data["shareable"],
-        submission_token=form.cleaned_data["submission_token"],
+    def done_text(referral, data):
+        if data["shareable"] and referral.consent_to_share:
+            return _("Beskeden er sendt. Indberetteren kan se den.")
+        return _("Beskeden er gemt. Indberetteren kan ikke se den uden samtykke og deling.")
+
+    return _advisor_form_action(
+        request,
+        reference,
+        form_class=forms.MessageForm,
+        context_key="message_form",
+        perform=lambda referral, data: services.referral_message_send(
+            referral=referral,
+            by=request.user,
+            text=data["text"],
+            shareable=data["shareable"],
+            submission_token=data["submission_token"],
+        ),
+        done_text=done_text,
     )
-    if form.cleaned_data["shareable"] and referral.consent_to_share:
-        return _done(request, referral, _("Beskeden er sendt. Indberetteren kan se den."))
-    return _done(request, referral, _("Beskeden er gemt. Indberetteren kan ikke se den uden samtykke og deling."))
 
 
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_close(request, reference: str):
-    referral = selectors.get_referral_for(request.user, reference)
-    form = forms.CloseForm(request.POST, visible_referrals=selectors.referrals_visible_to(request.user))
-    if form.is_valid():
-        try:
-            services.referral_close(
-                referral=referral,
-                by=request.user,
-                outcome=form.cleaned_data["outcome"],
-                duplicate_of=form.cleaned_data["duplicate_of"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _done(request, referral, _("Henvendelsen er afsluttet. Indberetteren får besked."))
-    return _advisor_page(request, referral, close_form=form, status=400)
+    return _advisor_form_action(
+        request,
+        reference,
+        form_class=forms.CloseForm,
+        context_key="close_form",
+        visible_referrals=selectors.referrals_visible_to(request.user),
+        perform=lambda referral, data: services.referral_close(
+            referral=referral, by=request.user, outcome=data["outcome"], duplicate_of=data["duplicate_of"]
+        ),
+        done_text=_("Henvendelsen er afsluttet. Indberetteren får besked."),
+    )
