@@ -231,6 +231,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+# Publishing from a web request tries once more, quickly; the outbox sweeper does the rest.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
     # Re-send what the broker lost or the mail server refused (the outbox sweeper).
     "notifications-sweep": {"task": "referrals.tasks.notifications_sweep", "schedule": 60.0},
@@ -244,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts and then hangs must not block a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bindeled <noreply@bindeled.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -47,6 +47,16 @@ class SubmissionTokenMixin(forms.Form):
             self.initial.setdefault("submission_token", uuid.uuid4())
 
 
+def dwelling_choices(dwellings) -> list:
+    """The homes to pick from, grouped by department when there are several."""
+    grouped: dict[str, list] = {}
+    for dwelling in dwellings:
+        grouped.setdefault(dwelling.department.name, []).append((str(dwelling.pk), str(dwelling)))
+    choices = [("", _("Vælg lejemål"))]
+    choices += list(grouped.items()) if len(grouped) > 1 else next(iter(grouped.values()), [])
+    return choices
+
+
 class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
     acute_reasons = forms.MultipleChoiceField(
         label=_("Er situationen akut? Sæt kryds ved det, der passer"),
@@ -55,13 +65,13 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
         required=False,
         help_text=_("Har du ringet 112, 114 eller til Den Sociale Døgnvagt, så sæt kryds her. Rådgiverne får straks besked."),
     )
-    department = forms.ChoiceField(label=_("Afdeling"))
-    dwelling = forms.ChoiceField(
-        label=_("Lejemål"),
-        required=False,
-        help_text=_("Vælg lejemålet, eller skriv adressen nedenfor, hvis det ikke står på listen."),
+    department = forms.ChoiceField(
+        label=_("Afdeling"), error_messages={"required": _("Vælg den afdeling, bekymringen handler om.")}
     )
-    address = forms.CharField(label=_("Adresse"), required=False, max_length=200, help_text=_("Fx Blågårdsvej 10"))
+    dwelling = forms.ChoiceField(label=_("Vælg på listen"), required=False)
+    address = forms.CharField(
+        label=_("… eller skriv adressen"), required=False, max_length=200, help_text=_("Fx Blågårdsvej 10")
+    )
     unit = forms.CharField(label=_("Etage og dør"), required=False, max_length=30, help_text=_('Fx "2. th."'))
     resident_name = forms.CharField(
         label=_("Beboerens navn"),
@@ -108,19 +118,18 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
     def __init__(self, *args, appointments, dwellings, **kwargs):
         super().__init__(*args, **kwargs)
         self.departments = {str(a.department.pk): a.department for a in appointments}
-        self.fields["department"].choices = [
+        choices = [
             (pk, f"{department.name} ({department.organisation.short_name} afd. {department.number})")
             for pk, department in self.departments.items()
         ]
         if len(self.departments) == 1:
             self.initial.setdefault("department", next(iter(self.departments)))
+        else:
+            # More than one: make the caretaker choose, so nothing is filed under the wrong estate.
+            choices.insert(0, ("", _("Vælg afdeling")))
+        self.fields["department"].choices = choices
         self.dwellings = {str(d.pk): d for d in dwellings}
-        grouped: dict[str, list] = {}
-        for dwelling in dwellings:
-            grouped.setdefault(dwelling.department.name, []).append((str(dwelling.pk), str(dwelling)))
-        choices = [("", _("Vælg lejemål"))]
-        choices += list(grouped.items()) if len(grouped) > 1 else next(iter(grouped.values()), [])
-        self.fields["dwelling"].choices = choices
+        self.fields["dwelling"].choices = dwelling_choices(dwellings)
 
     def clean_department(self):
         return self.departments[self.cleaned_data["department"]]
@@ -141,7 +150,7 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
         if dwelling and department and dwelling.department_id != department.pk:
             self.add_error("dwelling", _("Lejemålet hører ikke til den valgte afdeling."))
         if not dwelling and not cleaned.get("address"):
-            self.add_error("address", _("Vælg et lejemål på listen, eller skriv adressen."))
+            self.add_error("dwelling", _("Vælg lejemålet på listen, eller skriv adressen."))
         return cleaned
 
 

@@ -8,6 +8,7 @@ description, a resident's name or any other personal data.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -45,13 +46,40 @@ def notification_queue(*, recipient, template: str, referral: Referral, dedupe_k
     return notification
 
 
+class _BrokerCircuit:
+    """After one failed publish, skip the broker for a while in this process.
+
+    Filing a concern queues one e-mail per advisor: without this, a hanging broker
+    would cost the user one full timeout per e-mail instead of one in all.
+    """
+
+    pause_seconds = 30.0
+    down_until = 0.0
+
+    def is_open(self) -> bool:
+        return time.monotonic() < self.down_until
+
+    def trip(self) -> None:
+        self.down_until = time.monotonic() + self.pause_seconds
+
+    def reset(self) -> None:
+        self.down_until = 0.0
+
+
+broker_circuit = _BrokerCircuit()
+
+
 def notification_enqueue(notification_id: int) -> None:
     """Hand the notification to Celery; if the broker is down, the sweeper will send it."""
     from referrals.tasks import notification_send
 
+    if broker_circuit.is_open():
+        logger.warning("broker recently unavailable, notification %s left for the sweeper", notification_id)
+        return
     try:
         notification_send.delay(notification_id)
     except Exception:  # noqa: BLE001 - a broker outage must never fail the user's request
+        broker_circuit.trip()
         logger.warning("broker unavailable, notification %s left for the sweeper", notification_id)
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.referral_list, name="list"),
     path("new/", views.referral_new, name="new"),
     path("regler/", views.rules, name="rules"),
+    path("new/lejemaal/", views.referral_dwelling_options, name="dwelling_options"),
     path("<str:reference>/", views.referral_detail, name="detail"),
     path("<str:reference>/kvittering/", views.referral_receipt, name="receipt"),
     path("<str:reference>/kvittering.pdf", views.referral_receipt_pdf, name="receipt_pdf"),

@@ -94,6 +94,17 @@ def referral_new(request):
 
 
 @role_required(Role.CONTACT_PERSON)
+def referral_dwelling_options(request):
+    """htmx: the dwelling options for the department just chosen in the concern form."""
+    dwellings = dwellings_served_by(request.user)
+    department = request.GET.get("department", "")
+    if department.isdigit():
+        dwellings = dwellings.filter(department_id=int(department))
+    form = forms.ReferralForm(appointments=list(appointments_of(request.user)), dwellings=list(dwellings))
+    return HttpResponse(str(form["dwelling"]))
+
+
+@role_required(Role.CONTACT_PERSON)
 def referral_receipt(request, reference: str):
     """After filing: the reference, what happens next and the confidentiality rule."""
     referral = selectors.get_referral_for(request.user, reference)

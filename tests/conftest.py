@@ -126,3 +126,21 @@ def file_referral(accepted_reporter, department):
         return referral
 
     return file
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process():
+    """Run Celery tasks in the test process unless a test points at a real broker.
+
+    In CI REDIS_URL is set, so without this after-commit sends would go to a Redis
+    nobody listens on. Integration tests switch to the real broker explicitly.
+    """
+    from config.celery import app
+    from referrals.notifications import broker_circuit
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    broker_circuit.reset()
+    yield
+    app.conf.task_always_eager = saved
+    broker_circuit.reset()

@@ -104,7 +104,7 @@ def test_errors_are_danish_listed_at_the_top_and_keep_what_was_typed(client, acc
     assert 'href="#id_categories_0"' in body
     assert "Vælg mindst én ting, du er bekymret for." in body
     assert "Vælg, hvordan det kom til din viden." in body
-    assert "Vælg et lejemål på listen, eller skriv adressen." in body
+    assert "Vælg lejemålet på listen, eller skriv adressen." in body
     assert "Min tekst med æøå &amp; &lt;tegn&gt;" in body  # kept, and escaped
     assert 'value="Hemmelig Beboersen"' in body
     assert not Referral.objects.exists()
@@ -424,3 +424,36 @@ def _whole_flow(client, accepted_reporter, advisor, department):
     from referrals.services import referrals_remind_unacknowledged
 
     referrals_remind_unacknowledged()
+
+
+def test_with_two_departments_the_reporter_must_choose_one(client, accepted_reporter, department):
+    from tests.factories import DepartmentFactory
+    from contacts.models import Appointment
+
+    second = DepartmentFactory(district=department.district, name="Tranehaven")
+    Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, role="volunteer")
+    client.force_login(accepted_reporter)
+    form = client.get(reverse("referrals:new")).context["form"]
+    assert form["department"].value() is None
+    assert list(form.fields["department"].choices)[0][0] == ""
+    data = form_data(department)
+    data["department"] = ""
+    response = client.post(reverse("referrals:new"), data)
+    assert "Vælg den afdeling, bekymringen handler om." in response.content.decode()
+
+
+def test_dwelling_options_follow_the_chosen_department(client, accepted_reporter, department):
+    from tests.factories import DepartmentFactory
+    from contacts.models import Appointment
+
+    second = DepartmentFactory(district=department.district, name="Tranehaven")
+    Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, role="volunteer")
+    mine = DwellingFactory(department=department, address="Lindevej 1")
+    theirs = DwellingFactory(department=second, address="Tranevej 9")
+    foreign = DwellingFactory(address="Fremmedvej 5")
+    client.force_login(accepted_reporter)
+    url = reverse("referrals:dwelling_options")
+    body = client.get(url, {"department": department.pk}, headers={"HX-Request": "true"}).content.decode()
+    assert "Lindevej 1" in body and "Tranevej 9" not in body
+    assert 'id="id_dwelling"' in body
+    assert "Fremmedvej 5" not in client.get(url, {"department": foreign.department.pk}).content.decode()
