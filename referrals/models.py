@@ -137,6 +137,19 @@ class Referral(models.Model):
             models.Index(fields=["department", "status"], name="referral_department_status_idx"),
             models.Index(fields=["reporter", "-created_at"], name="referral_reporter_idx"),
             models.Index(fields=["department", "place_key"], name="referral_place_idx"),
+            # The advisor's queue reads open concerns only, acute first then oldest:
+            # a partial index keeps it fast when most concerns are long closed.
+            models.Index(
+                fields=["-is_acute", "created_at", "id"],
+                condition=~Q(status="closed"),
+                name="referral_open_queue_idx",
+            ),
+            models.Index(
+                fields=["department"],
+                include=["id", "status", "is_acute", "assigned_to", "acknowledge_due_at"],
+                condition=~Q(status="closed"),
+                name="referral_open_counts_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -107,7 +107,7 @@ def advisor_queue(user) -> QuerySet[Referral]:
 def queue_filter_choices(user) -> tuple[QuerySet, QuerySet]:
     """The districts and departments an advisor can filter the queue by."""
     districts = District.objects.filter(advisors__user=user, advisors__active=True).order_by("name")
-    departments = Department.objects.filter(district__in=districts).order_by("name")
+    departments = Department.objects.filter(district__in=districts).select_related("organisation").order_by("name")
     return districts, departments
 
 

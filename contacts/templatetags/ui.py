@@ -38,3 +38,12 @@ def nav_class(context, url_name_prefix: str) -> str:
 def minutes(duration) -> int:
     """Whole minutes in a timedelta (for "try again in N minutes")."""
     return int(duration.total_seconds() // 60) if duration else 0
+
+
+@register.simple_tag
+def elided_pages(page):
+    """Page numbers around the current one, with None for a gap: constant work per page."""
+    return [
+        None if number == page.paginator.ELLIPSIS else number
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
