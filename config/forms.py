@@ -1,7 +1,11 @@
 """DKFDS styling for every Django form: widget classes and accessible error wiring."""
 
+import uuid
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 # Most specific first: CheckboxSelectMultiple is a RadioSelect in Django.
 WIDGET_CLASSES = {
@@ -51,3 +55,43 @@ class SetPasswordForm(DkfdsFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(DkfdsFormMixin, auth_forms.PasswordChangeForm):
     pass
+
+
+def limited_text(label, *, limit: int, help_text="", required=True, rows=5):
+    """A textarea with a server-side limit and a Danish message; no maxlength attribute,
+    so pasting a long text never cuts it silently (DKFDS character-limit pattern)."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        validators=[
+            MaxLengthValidator(
+                limit,
+                message=_("Teksten må højst være %(limit_value)d tegn. Du har skrevet %(show_value)d."),
+            )
+        ],
+    )
+
+
+class SubmissionTokenMixin(forms.Form):
+    """A hidden one-time token: posting the same form twice saves one thing."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+def date_field(label, *, required=True, help_text=""):
+    """A date with the browser's date picker, also accepting Danish typed dates."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
+    )

@@ -4,16 +4,25 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
 from django.utils.cache import patch_cache_control
+from django_htmx.middleware import HtmxDetails
 
 SESSION_STARTED_KEY = "bindeled_signed_in_at"
+LAST_ACTIVITY_KEY = "bindeled_last_activity"
+# Sent by requests the page makes on its own (the queue's 60-second poll): they are
+# not the user doing anything, so they must not keep an unattended screen signed in.
+BACKGROUND_HEADER = "X-Bindeled-Background"
 
 
 class SessionTimeoutMiddleware:
-    """End a session a fixed time after login, however active it is (absolute timeout).
+    """End a session after SESSION_IDLE_SECONDS without user activity (idle timeout)
+    and SESSION_ABSOLUTE_SECONDS after login however active it is (absolute timeout).
 
-    The idle timeout is SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    The idle clock is kept in the session rather than in the cookie's age, because
+    SESSION_SAVE_EVERY_REQUEST renews the cookie on background polls as well.
     """
 
     def __init__(self, get_response):
@@ -21,13 +30,35 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            started = request.session.get(SESSION_STARTED_KEY)
+            now = time.time()
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
+            last_activity = session.get(LAST_ACTIVITY_KEY)
             if started is None:
-                request.session[SESSION_STARTED_KEY] = time.time()
-            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                session[SESSION_STARTED_KEY] = started = now
+            if (
+                now - started > settings.SESSION_ABSOLUTE_SECONDS
+                or (last_activity is not None and now - last_activity > settings.SESSION_IDLE_SECONDS)
+            ):
                 logout(request)
-                return redirect(settings.LOGIN_URL)
+                return self.to_login(request)
+            if last_activity is None or request.headers.get(BACKGROUND_HEADER) != "1":
+                session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+    @staticmethod
+    def to_login(request):
+        # HtmxMiddleware runs after this one, so request.htmx is not there yet.
+        if getattr(request, "htmx", None) or HtmxDetails(request):
+            # A redirect would be followed inside the XHR and the login page swapped
+            # into the queue; HX-Redirect makes htmx load the login page as a page.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+            return response
+        if request.method == "GET":
+            return redirect_to_login(request.get_full_path())
+        # After login, "next" would be a GET of a POST-only address: go to the start page.
+        return redirect(settings.LOGIN_URL)
 
 
 class NoStoreForSignedInMiddleware:

@@ -98,6 +98,8 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite (development) ignores the covering part of PostgreSQL's partial indexes.
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
 
 # --- Authentication -------------------------------------------------------
 
@@ -143,11 +145,14 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
-# Idle timeout through the cookie age; absolute timeout checked by our middleware.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+# Both timeouts are checked by config.middleware.SessionTimeoutMiddleware: idle
+# counts from the last request the user made (background polls do not count), and
+# absolute from login. The cookie only has to outlive the absolute timeout.
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -240,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.referrals_remind_unacknowledged",
         "schedule": 15 * 60.0,
     },
+    # Shelter stays at day 60 / 80, rent subsidies ending, action plan reviews.
+    "cases-remind": {"task": "cases.tasks.cases_remind", "schedule": 60 * 60.0},
 }
 
 # --- E-mail -----------------------------------------------------------------
@@ -259,12 +266,25 @@ POLICE_NUMBER = env.str("POLICE_NUMBER", default="114")
 SOCIAL_EMERGENCY_NAME = env.str("SOCIAL_EMERGENCY_NAME", default="Den Sociale Døgnvagt")
 SOCIAL_EMERGENCY_NUMBER = env.str("SOCIAL_EMERGENCY_NUMBER", default="33 17 33 33")
 
+# Keys for CPR numbers encrypted at rest (Fernet, url-safe base64 of 32 bytes). The
+# first key encrypts, all decrypt, so keys can be rotated. Generate one with
+# python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="]
+
 # A concern must be acknowledged within this many working days (Danish holidays skipped).
 REFERRAL_ACK_WORKING_DAYS = env.int("REFERRAL_ACK_WORKING_DAYS", default=1)
 # Contact persons accept the confidentiality rules again after this many days.
 RULES_ACCEPTANCE_DAYS = env.int("RULES_ACCEPTANCE_DAYS", default=365)
 RULES_VERSION = "2026-1"
 REFERRALS_PER_PAGE = 25
+CASES_PER_PAGE = 25
+# The most the municipality pays in rent subsidy a month: a citizen whose rent ability
+# plus this covers the rent is a candidate for the dwelling (seed 002).
+ALLOCATION_MAX_SUBSIDY = env.int("ALLOCATION_MAX_SUBSIDY", default=1500)
 
 # Sensitive text must never reach a log line: only ids and event names are logged.
 LOGGING = {
@@ -284,6 +304,11 @@ LOGGING = {
 
 # Changes to master data are logged with who and when (django-auditlog).
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    # Logins: who changed whose account and rights (never the password hash).
+    {
+        "model": "auth.User",
+        "include_fields": ["username", "email", "first_name", "last_name", "is_active", "is_staff", "is_superuser"],
+    },
     "housing.HousingOrganisation",
     "housing.District",
     "housing.Department",
@@ -305,5 +330,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "is_acute",
         ],
     },
+    # Cases: reads (and the right-of-access export) are logged; never the citizen's data.
+    {"model": "cases.Case", "include_fields": ["team", "closed_on", "close_reason"]},
 )
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -35,4 +35,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("housing/", include("housing.urls")),
     path("referrals/", include("referrals.urls")),
+    path("cases/", include("cases.urls")),
 ]

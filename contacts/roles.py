@@ -6,7 +6,9 @@ from functools import wraps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import resolve_url
 
 from contacts.models import Advisor, AssociationStaff, ContactPerson
 
@@ -70,9 +72,17 @@ def role_of(user) -> Role:
 def role_required(*allowed: Role):
     """Let signed-in users with one of the allowed roles in; everyone else gets 404."""
     def decorator(view):
+        signed_in_view = login_required(view)
+
         @wraps(view)
-        @login_required
         def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                if request.headers.get("HX-Request"):
+                    # A background poll after logout must not swap the login page into the page.
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                    return response
+                return signed_in_view(request, *args, **kwargs)
             if role_of(request.user) not in allowed:
                 raise Http404
             return view(request, *args, **kwargs)

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 
 from contacts import selectors
 from contacts.roles import Role, role_of
+from cases.selectors import case_counts
+from housing.selectors import coming_move_ins
 from referrals.selectors import queue_counts
 
 
@@ -29,6 +31,8 @@ def start(request):
                 "advisor": selectors.advisor_of(request.user),
                 "districts": list(selectors.districts_covered_by(request.user)),
                 "counts": queue_counts(request.user) if role is Role.ADVISOR else None,
+                "move_ins": list(coming_move_ins(request.user)[:20]) if role is Role.ADVISOR else None,
+                "case_counts": case_counts(request.user) if role is Role.CASEWORKER else None,
             },
         )
     if role is Role.ASSOCIATION_STAFF:

@@ -1,8 +1,9 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DkfdsFormMixin
-from housing.models import District
+from config.forms import DkfdsFormMixin, SubmissionTokenMixin, date_field
+from housing.models import District, VacancyOffer
 
 
 class DepartmentSearchForm(DkfdsFormMixin, forms.Form):
@@ -22,3 +23,33 @@ class DepartmentSearchForm(DkfdsFormMixin, forms.Form):
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = districts
+
+
+class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
+    dwelling = forms.ModelChoiceField(label=_("Lejemål"), queryset=None)
+    monthly_rent = forms.DecimalField(
+        label=_("Månedlig husleje (kr.)"), min_value=0, max_digits=9, decimal_places=2,
+        help_text=_("Huslejen borgeren skal betale, før evt. tilskud."),
+    )
+    available_from = date_field(_("Ledig fra"))
+    answer_by = date_field(_("Svarfrist"), help_text=_("Hvornår kommunen senest skal svare."))
+
+    def __init__(self, *args, dwellings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dwelling"].queryset = dwellings
+        self.fields["dwelling"].label_from_instance = lambda d: f"{d.department.name}: {d} ({d.get_kind_display()}, {d.rooms} vær.)"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer_by") and cleaned["answer_by"] < timezone.localdate():
+            self.add_error("answer_by", _("Svarfristen kan ikke ligge i fortiden."))
+        return cleaned
+
+
+class ReturnOfferForm(DkfdsFormMixin, forms.Form):
+    prefix = "return"
+    reason = forms.ChoiceField(label=_("Årsag"), choices=VacancyOffer.ReturnReason.choices, widget=forms.RadioSelect)
+
+
+class ProposeForm(forms.Form):
+    case = forms.CharField(max_length=20)

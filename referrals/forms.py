@@ -1,13 +1,10 @@
 """Forms for concerns: the contact person's guided form and the advisor's actions."""
 
-import uuid
-
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.forms import DkfdsFormMixin
+from config.forms import DkfdsFormMixin, SubmissionTokenMixin, date_field, limited_text
 from referrals.models import (
     DESCRIPTION_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -16,35 +13,6 @@ from referrals.models import (
     ConsentRecord,
     Referral,
 )
-
-
-def _limited_text(label, *, limit: int, help_text="", required=True, rows=5):
-    """A textarea with a server-side limit and a Danish message; no maxlength attribute,
-    so pasting a long text never cuts it silently (DKFDS character-limit pattern)."""
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        validators=[
-            MaxLengthValidator(
-                limit,
-                message=_("Teksten må højst være %(limit_value)d tegn. Du har skrevet %(show_value)d."),
-            )
-        ],
-    )
-
-
-class SubmissionTokenMixin(forms.Form):
-    """A hidden one-time token: posting the same form twice saves one thing."""
-
-    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", uuid.uuid4())
 
 
 def dwelling_choices(dwellings) -> list:
@@ -93,7 +61,7 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
         initial=Referral.Children.UNKNOWN,
         error_messages={"required": _("Vælg ja, nej eller ved ikke.")},
     )
-    description = _limited_text(
+    description = limited_text(
         _("Hvad er der sket?"),
         limit=DESCRIPTION_MAX_LENGTH,
         rows=8,
@@ -102,12 +70,7 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
             "eller oplysninger om andre beboere, end det er nødvendigt."
         ),
     )
-    observed_on = forms.DateField(
-        label=_("Hvornår så eller hørte du det?"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
-    )
+    observed_on = date_field(_("Hvornår så eller hørte du det?"), required=False)
     source = forms.ChoiceField(
         label=_("Hvordan kom det til din viden?"),
         choices=Referral.Source.choices,
@@ -164,7 +127,7 @@ class RulesAcceptanceForm(DkfdsFormMixin, forms.Form):
 class FollowUpForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "followup"
 
-    text = _limited_text(
+    text = limited_text(
         _("Tilføj en opfølgning"),
         limit=TEXT_MAX_LENGTH,
         rows=4,
@@ -175,13 +138,13 @@ class FollowUpForm(DkfdsFormMixin, SubmissionTokenMixin):
 class NoteForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "note"
 
-    text = _limited_text(_("Intern note"), limit=TEXT_MAX_LENGTH, rows=3, help_text=_("Ses kun af rådgiverne."))
+    text = limited_text(_("Intern note"), limit=TEXT_MAX_LENGTH, rows=3, help_text=_("Ses kun af rådgiverne."))
 
 
 class MessageForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "message"
 
-    text = _limited_text(_("Besked til indberetteren"), limit=TEXT_MAX_LENGTH, rows=3)
+    text = limited_text(_("Besked til indberetteren"), limit=TEXT_MAX_LENGTH, rows=3)
     shareable = forms.BooleanField(
         label=_("Må deles med indberetteren"),
         required=False,
@@ -205,7 +168,7 @@ class AssignForm(DkfdsFormMixin, forms.Form):
         return self.cleaned_data["assignee"].user
 
 
-class ConsentForm(DkfdsFormMixin, forms.Form):
+class ConsentForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "consent"
 
     given = forms.TypedChoiceField(
@@ -239,8 +202,11 @@ class CloseForm(DkfdsFormMixin, forms.Form):
         help_text=_("Kun ved dublet, fx BH-2026-00042."),
     )
 
-    def __init__(self, *args, visible_referrals=None, **kwargs):
+    def __init__(self, *args, duplicate_candidates=None, visible_referrals=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # duplicate_candidates: what this concern may be a duplicate of (same district);
+        # visible_referrals: everything the user sees, only to explain a refusal.
+        self.duplicate_candidates = duplicate_candidates
         self.visible_referrals = visible_referrals
 
     def clean(self):
@@ -250,9 +216,10 @@ class CloseForm(DkfdsFormMixin, forms.Form):
         if cleaned.get("outcome") == Referral.Outcome.DUPLICATE:
             if not reference:
                 self.add_error("duplicate_of", _("Skriv referencen på den henvendelse, den er en dublet af."))
-            else:
-                original = self.visible_referrals.filter(reference=reference).first()
-                if original is None:
-                    self.add_error("duplicate_of", _("Der er ingen henvendelse med den reference, som du har adgang til."))
+            elif (original := self.duplicate_candidates.filter(reference=reference).first()) is not None:
                 cleaned["duplicate_of"] = original
+            elif self.visible_referrals is not None and self.visible_referrals.filter(reference=reference).exists():
+                self.add_error("duplicate_of", _("En dublet skal være en henvendelse fra samme byområde."))
+            else:
+                self.add_error("duplicate_of", _("Der er ingen henvendelse med den reference, som du har adgang til."))
         return cleaned

@@ -54,6 +54,7 @@ class Referral(models.Model):
         OTHER_SOCIAL_SERVICES = "other_social_services", _("Sendt videre til andre sociale tilbud")
         OTHER_AUTHORITY = "other_authority", _("Sendt videre til en anden myndighed")
         DUPLICATE = "duplicate", _("Dublet af en anden henvendelse")
+        CASE_OPENED = "case_opened", _("Der er oprettet en sag")
 
     class Children(models.TextChoices):
         YES = "yes", _("Ja")
@@ -123,6 +124,9 @@ class Referral(models.Model):
     outcome = models.CharField(_("udfald"), max_length=30, choices=Outcome.choices, blank=True)
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("modtaget"), default=timezone.now, db_index=True)
@@ -290,17 +294,23 @@ class ConsentRecord(models.Model):
     given = models.BooleanField()
     method = models.CharField(max_length=10, choices=Method.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The form's one-time token: a double submit records the consent once.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["recorded_at", "pk"]
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number used each year (BH-2026-00042)."""
+class ReferenceSequence(models.Model):
+    """The last number used per series and year: BH-2026-00042 (concerns), SAG-2026-00007 (cases)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_sequence_once")]
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):

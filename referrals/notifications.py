@@ -26,17 +26,24 @@ MAX_ATTEMPTS = 8
 SWEEPER_GRACE = timedelta(minutes=1)
 
 
-def notification_queue(*, recipient, template: str, referral: Referral, dedupe_key: str | None = None) -> Notification | None:
+def notification_queue(
+    *, recipient, template: str, referral=None, case=None, placement=None, dedupe_key: str | None = None
+) -> Notification | None:
     """Write a notification row in the caller's transaction and send it after commit.
 
-    With a dedupe_key, an existing row with the same key means "already queued".
+    The row holds ids only. With a dedupe_key, an existing row with the same key
+    means "already queued" and nothing is written.
     """
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
+    context = {}
+    for key, obj in (("referral_id", referral), ("case_id", case), ("placement_id", placement)):
+        if obj is not None:
+            context[key] = obj.pk
     notification = Notification.objects.create(
         recipient=recipient,
         template=template,
-        context={"referral_id": referral.pk},
+        context=context,
         dedupe_key=dedupe_key,
         # The after-commit task normally sends it at once; the sweeper waits a
         # little before it assumes the task was lost.
@@ -83,14 +90,35 @@ def notification_enqueue(notification_id: int) -> None:
         logger.warning("broker unavailable, notification %s left for the sweeper", notification_id)
 
 
+def _email_context(ids: dict) -> dict:
+    """What an e-mail may say: references, a department's name, dates and a link."""
+    if "referral_id" in ids:
+        referral = Referral.objects.select_related("department").get(pk=ids["referral_id"])
+        return {
+            "reference": referral.reference,
+            "department": referral.department.name,
+            "is_acute": referral.is_acute,
+            "link": f"{settings.SITE_URL}{reverse('referrals:detail', args=[referral.reference])}",
+        }
+    if "placement_id" in ids:
+        from housing.models import Placement
+
+        placement = Placement.objects.select_related("offer__dwelling__department", "case").get(pk=ids["placement_id"])
+        department = placement.offer.dwelling.department if placement.offer else None
+        return {
+            "reference": placement.case.reference,
+            "department": department.name if department else "",
+            "move_in_on": placement.move_in_on,
+            "link": f"{settings.SITE_URL}{reverse('start')}",
+        }
+    from cases.models import Case
+
+    case = Case.objects.get(pk=ids["case_id"])
+    return {"reference": case.reference, "link": f"{settings.SITE_URL}{reverse('cases:detail', args=[case.reference])}"}
+
+
 def _render(notification: Notification) -> tuple[str, str]:
-    referral = Referral.objects.select_related("department").get(pk=notification.context["referral_id"])
-    context = {
-        "reference": referral.reference,
-        "department": referral.department.name,
-        "is_acute": referral.is_acute,
-        "link": f"{settings.SITE_URL}{reverse('referrals:detail', args=[referral.reference])}",
-    }
+    context = _email_context(notification.context)
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{notification.template}_subject.txt", context)
         body = render_to_string(f"emails/{notification.template}_body.txt", context)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from config.access import get_visible_or_404
 from contacts.models import ADVISOR_ROLES, Advisor
 from contacts.roles import Role, role_of
-from housing.models import Department, District
+from contacts.selectors import dwellings_served_by
+from housing.models import Department, District, Dwelling
 from referrals.models import (
     Referral,
     ReferralCategory,
@@ -38,6 +39,15 @@ def _granted(user, codename: str):
     )
 
 
+def _covers_district(user):
+    """Exists() over the districts this user covers as an active advisor."""
+    return Exists(
+        Advisor.districts.through.objects.filter(
+            district=OuterRef("department__district"), advisor__user=user, advisor__active=True
+        )
+    )
+
+
 def referrals_visible_to(user) -> QuerySet[Referral]:
     """The concerns this user may see at all, as one queryset."""
     role = role_of(user)
@@ -45,24 +55,44 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     if role is Role.CONTACT_PERSON:
         return referrals.filter(reporter=user)
     if role is Role.ADVISOR:
-        covers = Exists(
-            Advisor.districts.through.objects.filter(
-                district=OuterRef("department__district"), advisor__user=user, advisor__active=True
-            )
-        )
-        return referrals.filter(covers | Q(assigned_to=user) | _granted(user, "view_referral"))
+        return referrals.filter(_covers_district(user) | Q(assigned_to=user) | _granted(user, "view_referral"))
     return referrals.none()
+
+
+def referrals_changeable_by(user) -> QuerySet[Referral]:
+    """The concerns this advisor may act on (acknowledge, assign, note, consent, message,
+    close): their districts', those assigned to them, and those granted change_referral.
+
+    A view-only grant lets a colleague read along without being able to change
+    anything. Always a subset of what the user may see.
+    """
+    if role_of(user) is not Role.ADVISOR:
+        return Referral.objects.none()
+    return referrals_visible_to(user).filter(
+        _covers_district(user) | Q(assigned_to=user) | _granted(user, "change_referral")
+    )
+
+
+_DETAIL_RELATED = ("department__organisation", "department__district", "assigned_to", "duplicate_of")
 
 
 def get_referral_for(user, reference: str) -> Referral:
     """One concern the user may see, with what every detail page shows, or 404."""
     return get_visible_or_404(
-        referrals_visible_to(user).select_related(
-            "department__organisation", "department__district", "assigned_to", "duplicate_of"
-        ),
-        user=user,
-        reference=reference,
+        referrals_visible_to(user).select_related(*_DETAIL_RELATED), user=user, reference=reference
     )
+
+
+def get_referral_for_change(user, reference: str) -> Referral:
+    """One concern the user may act on, or 404 (also when they may only see it)."""
+    return get_visible_or_404(
+        referrals_changeable_by(user).select_related(*_DETAIL_RELATED), user=user, reference=reference
+    )
+
+
+def may_change(user, referral: Referral) -> bool:
+    """Whether the advisor's detail page offers the action forms."""
+    return referrals_changeable_by(user).filter(pk=referral.pk).exists()
 
 
 def is_reporter_view(user, referral: Referral) -> bool:
@@ -84,9 +114,22 @@ def reporter_referrals(user) -> QuerySet[Referral]:
     )
 
 
+def reporter_may_hear_more(referral: Referral) -> bool:
+    """Consent to share with the reporter: on the concern, or on the case it is linked to."""
+    if referral.consent_to_share:
+        return True
+    if referral.case_id is None:
+        return False
+    from cases.models import CaseConsent
+
+    return CaseConsent.objects.filter(
+        case_id=referral.case_id, scope=CaseConsent.Scope.REPORTER, withdrawn_on__isnull=True
+    ).exists()
+
+
 def messages_for_reporter(referral: Referral) -> list[ReporterMessage]:
     """Advisor messages the reporter may read: shareable, and only while consent is recorded."""
-    if not referral.consent_to_share:
+    if not reporter_may_hear_more(referral):
         return []
     return list(referral.messages.filter(shareable=True).order_by("created_at"))
 
@@ -136,6 +179,29 @@ def earlier_referrals_same_place(user, referral: Referral) -> list[Referral]:
         .only("reference", "created_at", "status", "outcome")
         .order_by("-created_at")[:20]
     )
+
+
+def duplicate_candidates(user, referral: Referral) -> QuerySet[Referral]:
+    """The concerns this one may be closed as a duplicate of: visible to the user and
+    from the same district, so the link never shows a colleague covering the district
+    the reference of a concern outside it. (The concern itself stays in, so closing it
+    as its own duplicate gets the service's own message.)"""
+    return referrals_visible_to(user).filter(department__district_id=referral.department.district_id)
+
+
+def dwellings_for_department(user, department: str) -> QuerySet[Dwelling]:
+    """htmx: the homes the contact person serves, narrowed to the department just chosen."""
+    dwellings = dwellings_served_by(user)
+    if department.isdigit():
+        dwellings = dwellings.filter(department_id=int(department))
+    return dwellings
+
+
+def assignment_choices(user, referral: Referral) -> tuple[QuerySet[Advisor], Advisor | None]:
+    """The advisors the concern can be assigned to, and the asking advisor among them
+    (the form's default)."""
+    colleagues = colleagues_for_assignment(referral)
+    return colleagues, colleagues.filter(user=user).first()
 
 
 def colleagues_for_assignment(referral: Referral) -> QuerySet[Advisor]:

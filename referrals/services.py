@@ -28,7 +28,7 @@ from referrals.models import (
     InternalNote,
     Referral,
     ReferralCategory,
-    ReferenceCounter,
+    ReferenceSequence,
     ReporterMessage,
     StatusChange,
 )
@@ -62,12 +62,14 @@ def place_key(address: str, unit: str) -> str:
     return f"{norm(address)}|{norm(unit)}"
 
 
-def _next_reference(year: int) -> str:
-    counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+def next_reference(prefix: str) -> str:
+    """The next reference in a yearly series, e.g. BH-2026-00042. Call inside a transaction."""
+    year = timezone.localdate().year
+    sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
     # The UPDATE takes the row lock until commit: two filings never share a number.
-    ReferenceCounter.objects.filter(pk=year).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"BH-{year}-{counter.last:05d}"
+    ReferenceSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db(fields=["last"])
+    return f"{prefix}-{year}-{sequence.last:05d}"
 
 
 def _history(referral: Referral, *, event: str, actor, from_status: str = "", detail: str = "") -> None:
@@ -90,6 +92,36 @@ def district_advisors(department: Department) -> list:
         ).select_related("user")
     ]
 
+
+
+def _existing_submission(model, submission_token: uuid.UUID | None, **scope):
+    """The row a form with this one-time token already saved, within scope (the same
+    concern and author): a token from someone else's form never returns their row."""
+    if not submission_token:
+        return None
+    return model.objects.filter(submission_token=submission_token, **scope).first()
+
+
+def _save_once(row, **scope):
+    """Save a new row carrying a submission token. Returns (row, created).
+
+    When the other post of a double submit commits between our look-up and our
+    insert, the unique token refuses the insert: answer with the row it saved. The
+    savepoint keeps the surrounding transaction usable after the refusal.
+    """
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        model, token = type(row), row.submission_token
+        existing = _existing_submission(model, token, **scope)
+        if existing is not None:
+            return existing, False
+        if token and model.objects.filter(submission_token=token).exists():
+            # Someone else's token: refuse politely rather than fail with a 500.
+            raise ValidationError(_("Formularen er allerede brugt. Indlæs siden igen, og prøv igen.")) from None
+        raise
+    return row, True
 
 
 def referral_file(
@@ -163,7 +195,7 @@ def _create_referral(*, categories, acute_reasons, **fields) -> Referral:
     now = timezone.now()
     referral = Referral(
         **fields,
-        reference=_next_reference(timezone.localtime(now).year),
+        reference=next_reference("BH"),
         place_key=place_key(fields["address"], fields["unit"]),
         is_acute=bool(acute_reasons),
         acute_reasons=sorted(set(acute_reasons)),
@@ -227,20 +259,37 @@ def referral_assign(*, referral: Referral, by, assignee) -> Referral:
 
 @transaction.atomic
 def referral_note_add(*, referral: Referral, by, text: str, submission_token: uuid.UUID | None = None) -> InternalNote:
-    if submission_token and (existing := InternalNote.objects.filter(submission_token=submission_token).first()):
+    """An advisor's internal note. Posting the same form twice saves one note."""
+    scope = {"referral": referral, "author": by}
+    if existing := _existing_submission(InternalNote, submission_token, **scope):
         return existing
     note = InternalNote(referral=referral, author=by, text=text.strip(), submission_token=submission_token)
     note.full_clean(exclude=["referral", "author", "submission_token"])
-    note.save()
-    _history(referral, event=StatusChange.Event.NOTE_ADDED, actor=by)
+    note, created = _save_once(note, **scope)
+    if created:
+        _history(referral, event=StatusChange.Event.NOTE_ADDED, actor=by)
     return note
 
 
 @transaction.atomic
-def referral_consent_record(*, referral: Referral, by, given: bool, method: str) -> ConsentRecord:
-    """Record the resident's consent (or its withdrawal) to share progress with the reporter."""
+def referral_consent_record(
+    *, referral: Referral, by, given: bool, method: str, submission_token: uuid.UUID | None = None
+) -> ConsentRecord:
+    """Record the resident's consent (or its withdrawal) to share progress with the reporter.
+
+    Posting the same form twice records it once.
+    """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    record = ConsentRecord.objects.create(referral=referral, given=given, method=method, recorded_by=by)
+    # Looked up under the lock: the second post of a double submit waits for the first.
+    scope = {"referral": referral, "recorded_by": by}
+    if existing := _existing_submission(ConsentRecord, submission_token, **scope):
+        return existing
+    record, created = _save_once(
+        ConsentRecord(referral=referral, given=given, method=method, recorded_by=by, submission_token=submission_token),
+        **scope,
+    )
+    if not created:
+        return record
     referral.consent_to_share = given
     referral.save(update_fields=["consent_to_share", "updated_at"])
     _history(
@@ -258,20 +307,25 @@ def referral_message_send(
 ) -> ReporterMessage:
     """Write to the reporter. They see it only if shareable and consent is recorded."""
     referral = Referral.objects.get(pk=referral.pk)
-    if submission_token and (existing := ReporterMessage.objects.filter(submission_token=submission_token).first()):
+    scope = {"referral": referral, "author": by}
+    if existing := _existing_submission(ReporterMessage, submission_token, **scope):
         return existing
     message = ReporterMessage(
         referral=referral, author=by, text=text.strip(), shareable=shareable, submission_token=submission_token
     )
     message.full_clean(exclude=["referral", "author", "submission_token"])
-    message.save()
+    message, created = _save_once(message, **scope)
+    if not created:
+        return message
     _history(
         referral,
         event=StatusChange.Event.MESSAGE_SENT,
         actor=by,
         detail=_("Kan deles") if shareable else _("Deles ikke"),
     )
-    if shareable and referral.consent_to_share:
+    from referrals.selectors import reporter_may_hear_more
+
+    if shareable and reporter_may_hear_more(referral):
         notification_queue(recipient=referral.reporter, template="referral_message", referral=referral)
     return message
 
@@ -282,11 +336,14 @@ def followup_add(*, referral: Referral, by, text: str, submission_token: uuid.UU
     referral = Referral.objects.select_related("department", "assigned_to").get(pk=referral.pk)
     if referral.reporter_id != by.pk:
         raise ValidationError(_("Kun den, der har meldt bekymringen, kan tilføje en opfølgning."))
-    if submission_token and (existing := FollowUp.objects.filter(submission_token=submission_token).first()):
+    scope = {"referral": referral, "author": by}
+    if existing := _existing_submission(FollowUp, submission_token, **scope):
         return existing
     follow_up = FollowUp(referral=referral, author=by, text=text.strip(), submission_token=submission_token)
     follow_up.full_clean(exclude=["referral", "author", "submission_token"])
-    follow_up.save()
+    follow_up, created = _save_once(follow_up, **scope)
+    if not created:
+        return follow_up
     _history(referral, event=StatusChange.Event.FOLLOW_UP, actor=by)
     recipients = [referral.assigned_to] if referral.assigned_to else district_advisors(referral.department)
     for recipient in recipients:
@@ -307,6 +364,10 @@ def referral_close(*, referral: Referral, by, outcome: str, duplicate_of: Referr
             raise ValidationError(_("Angiv referencen på den henvendelse, den er en dublet af."))
         if duplicate_of.pk == referral.pk:
             raise ValidationError(_("En henvendelse kan ikke være en dublet af sig selv."))
+        # The link (and the history line) shows the other reference to everyone who
+        # sees this concern: it must come from the same district.
+        if duplicate_of.department.district_id != referral.department.district_id:
+            raise ValidationError(_("En dublet skal være en henvendelse fra samme byområde."))
     previous = referral.status
     referral.status = Referral.Status.CLOSED
     referral.outcome = outcome

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from contacts.roles import Role, role_of, role_required
@@ -58,6 +59,10 @@ def rules(request):
     )
 
 
+# What is typed about a resident must never reach an error report: not the POST
+# (sensitive_post_parameters) and not the locals of any frame below (sensitive_variables).
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(Role.CONTACT_PERSON)
 def referral_new(request):
     """The guided concern form; blocked until the confidentiality rules are accepted."""
@@ -96,10 +101,7 @@ def referral_new(request):
 @role_required(Role.CONTACT_PERSON)
 def referral_dwelling_options(request):
     """htmx: the dwelling options for the department just chosen in the concern form."""
-    dwellings = dwellings_served_by(request.user)
-    department = request.GET.get("department", "")
-    if department.isdigit():
-        dwellings = dwellings.filter(department_id=int(department))
+    dwellings = selectors.dwellings_for_department(request.user, request.GET.get("department", ""))
     form = forms.ReferralForm(appointments=list(appointments_of(request.user)), dwellings=list(dwellings))
     return HttpResponse(str(form["dwelling"]))
 
@@ -127,7 +129,7 @@ def referral_detail(request, reference: str):
     accessed.send(sender=Referral, instance=referral)
     if selectors.is_reporter_view(request.user, referral):
         return _reporter_page(request, referral)
-    return _advisor_page(request, referral)
+    return _advisor_page(request, referral, can_change=selectors.may_change(request.user, referral))
 
 
 def _reporter_page(request, referral, *, follow_up_form=None, status=200):
@@ -144,19 +146,22 @@ def _reporter_page(request, referral, *, follow_up_form=None, status=200):
     )
 
 
-def _advisor_page(request, referral, *, status=200, **bound_forms):
-    colleagues = selectors.colleagues_for_assignment(referral)
+def _advisor_page(request, referral, *, can_change, status=200, **bound_forms):
+    """The advisor's case page; the action forms only for those who may act on it."""
     context = {
         "referral": selectors.referral_detail_for_advisor(referral),
         "earlier": selectors.earlier_referrals_same_place(request.user, referral),
-        "note_form": forms.NoteForm(),
-        "message_form": forms.MessageForm(),
-        "assign_form": forms.AssignForm(
-            advisors=colleagues, initial={"assignee": colleagues.filter(user=request.user).first()}
-        ),
-        "consent_form": forms.ConsentForm(),
-        "close_form": forms.CloseForm(),
+        "can_change": can_change,
     }
+    if can_change:
+        colleagues, own = selectors.assignment_choices(request.user, referral)
+        context.update(
+            note_form=forms.NoteForm(),
+            message_form=forms.MessageForm(),
+            assign_form=forms.AssignForm(advisors=colleagues, initial={"assignee": own}),
+            consent_form=forms.ConsentForm(),
+            close_form=forms.CloseForm(),
+        )
     context.update(bound_forms)
     return render(request, "referrals/advisor_detail.html", context, status=status)
 
@@ -166,6 +171,8 @@ def _done(request, referral, text):
     return redirect("referrals:detail", reference=referral.reference)
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_POST
 @role_required(Role.CONTACT_PERSON)
 def referral_follow_up(request, reference: str):
@@ -185,18 +192,20 @@ def referral_follow_up(request, reference: str):
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_acknowledge(request, reference: str):
-    referral = selectors.get_referral_for(request.user, reference)
+    referral = selectors.get_referral_for_change(request.user, reference)
     services.referral_acknowledge(referral=referral, by=request.user)
     return _done(request, referral, _("Henvendelsen er kvitteret og er nu under behandling."))
 
 
-def _advisor_form_action(request, reference, *, form_class, context_key, perform, done_text, **form_kwargs):
+def _advisor_form_action(request, reference, *, form_class, context_key, perform, done_text, form_kwargs=None):
     """Validate one of the advisor's forms and run its service; on errors show the page
-    again with the form as typed and the Danish error summary."""
-    referral = selectors.get_referral_for(request.user, reference)
-    if callable(form_kwargs.get("advisors")):
-        form_kwargs["advisors"] = form_kwargs["advisors"](referral)
-    form = form_class(request.POST, **form_kwargs)
+    again with the form as typed and the Danish error summary.
+
+    Only for advisors who may act on the concern (a view-only grant gets 404).
+    form_kwargs(referral) gives the form what depends on the concern.
+    """
+    referral = selectors.get_referral_for_change(request.user, reference)
+    form = form_class(request.POST, **(form_kwargs(referral) if form_kwargs else {}))
     if form.is_valid():
         try:
             perform(referral, form.cleaned_data)
@@ -205,7 +214,7 @@ def _advisor_form_action(request, reference, *, form_class, context_key, perform
         else:
             text = done_text(referral, form.cleaned_data) if callable(done_text) else done_text
             return _done(request, referral, text)
-    return _advisor_page(request, referral, status=400, **{context_key: form})
+    return _advisor_page(request, referral, can_change=True, status=400, **{context_key: form})
 
 
 @require_POST
@@ -216,7 +225,7 @@ def referral_assign(request, reference: str):
         reference,
         form_class=forms.AssignForm,
         context_key="assign_form",
-        advisors=selectors.colleagues_for_assignment,
+        form_kwargs=lambda referral: {"advisors": selectors.colleagues_for_assignment(referral)},
         perform=lambda referral, data: services.referral_assign(
             referral=referral, by=request.user, assignee=data["assignee"]
         ),
@@ -224,6 +233,8 @@ def referral_assign(request, reference: str):
     )
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_note(request, reference: str):
@@ -248,12 +259,18 @@ def referral_consent(request, reference: str):
         form_class=forms.ConsentForm,
         context_key="consent_form",
         perform=lambda referral, data: services.referral_consent_record(
-            referral=referral, by=request.user, given=data["given"], method=data["method"]
+            referral=referral,
+            by=request.user,
+            given=data["given"],
+            method=data["method"],
+            submission_token=data["submission_token"],
         ),
         done_text=_("Samtykket er registreret."),
     )
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_message(request, reference: str):
@@ -286,7 +303,10 @@ def referral_close(request, reference: str):
         reference,
         form_class=forms.CloseForm,
         context_key="close_form",
-        visible_referrals=selectors.referrals_visible_to(request.user),
+        form_kwargs=lambda referral: {
+            "duplicate_candidates": selectors.duplicate_candidates(request.user, referral),
+            "visible_referrals": selectors.referrals_visible_to(request.user),
+        },
         perform=lambda referral, data: services.referral_close(
             referral=referral, by=request.user, outcome=data["outcome"], duplicate_of=data["duplicate_of"]
         ),

@@ -162,3 +162,29 @@ class GroupFactory(factory.django.DjangoModelFactory):
         model = "auth.Group"
 
     name = factory.Sequence(lambda n: f"Gruppe {n}")
+
+
+class ShelterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Shelter"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Herberget {n}")
+
+
+def open_case(*, by, name="Ole Testborger", max_rent=5000, target_group="single_adult", **kwargs):
+    """A homelessness case opened through the real service, assigned to `by`."""
+    from cases.services import citizen_case_open
+
+    return citizen_case_open(by=by, name=name, max_rent=max_rent, target_group=target_group, **kwargs)
+
+
+class VacancyOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "housing.VacancyOffer"
+
+    dwelling = factory.SubFactory(DwellingFactory)
+    monthly_rent = Decimal("5000")
+    available_from = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    answer_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+    offered_by = factory.SubFactory(UserFactory)

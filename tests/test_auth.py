@@ -1,12 +1,14 @@
 """Logging in and out, lockout, password reset, session rules."""
 
 import time
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from config.middleware import SESSION_STARTED_KEY
+from config.middleware import LAST_ACTIVITY_KEY, SESSION_STARTED_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +128,103 @@ def test_session_ends_after_the_absolute_timeout(client, reporter, settings):
     assert response.url.startswith(reverse("login"))
 
 
+class Clock:
+    """The middleware's time.time(), moved forward by the test."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def advance(self, seconds):
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    clock = Clock()
+    # Only the middleware's clock moves; Django's own expiry keeps real time.
+    with mock.patch("config.middleware.time", SimpleNamespace(time=clock)):
+        yield clock
+
+
+POLL = {"HX-Request": "true", "X-Bindeled-Background": "1"}
+
+
+def test_the_cookie_outlives_the_idle_timeout_which_the_middleware_keeps(settings):
+    # With SESSION_SAVE_EVERY_REQUEST, a cookie age of 30 minutes would be renewed
+    # by every background poll: the idle clock is the middleware's job.
+    assert settings.SESSION_IDLE_SECONDS == 30 * 60
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_ABSOLUTE_SECONDS
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_session_ends_after_30_idle_minutes(client, reporter, clock):
+    client.force_login(reporter)
+    assert client.get(reverse("start")).status_code == 200
+    clock.advance(31 * 60)
+    response = client.get(reverse("referrals:list"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('referrals:list')}"
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("start")).status_code == 302
+
+
+def test_real_activity_keeps_the_session_alive(client, reporter, clock):
+    client.force_login(reporter)
+    for _ in range(4):  # two hours, a click every 29 minutes
+        clock.advance(29 * 60)
+        assert client.get(reverse("start")).status_code == 200
+    assert client.session[LAST_ACTIVITY_KEY] == clock.now
+
+
+def test_background_polls_do_not_extend_the_idle_time(client, advisor, clock):
+    client.force_login(advisor)
+    assert client.get(reverse("referrals:list")).status_code == 200
+    last_activity = client.session[LAST_ACTIVITY_KEY]
+    for _ in range(29):  # the queue's hx-trigger="every 60s"
+        clock.advance(60)
+        assert client.get(reverse("referrals:list"), headers=POLL).status_code == 200
+    assert client.session[LAST_ACTIVITY_KEY] == last_activity
+    clock.advance(2 * 60)  # 31 minutes since the last click
+    response = client.get(reverse("referrals:list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_an_htmx_poll_after_idle_gets_hx_redirect_to_login(client, advisor, clock):
+    client.force_login(advisor)
+    client.get(reverse("referrals:list"))
+    clock.advance(31 * 60)
+    response = client.get(reverse("referrals:list"), headers=POLL)
+    # A 302 would be followed inside the XHR and the login page swapped into the queue.
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("login")
+    assert client.get(reverse("start")).status_code == 302
+
+
+def test_the_queue_marks_its_poll_as_background(client, advisor):
+    client.force_login(advisor)
+    body = client.get(reverse("referrals:list")).content.decode()
+    assert 'hx-trigger="every 60s"' in body
+    assert """hx-headers='{"X-Bindeled-Background": "1"}'""" in body
+
+
+def test_session_ends_after_the_absolute_timeout_however_active(client, reporter, clock, settings):
+    client.force_login(reporter)
+    assert client.get(reverse("start")).status_code == 200
+    signed_in_at = clock.now
+    while clock.now + 20 * 60 <= signed_in_at + settings.SESSION_ABSOLUTE_SECONDS:
+        clock.advance(20 * 60)  # a click every 20 minutes, all day
+        assert client.get(reverse("start")).status_code == 200
+    clock.advance(20 * 60)
+    # A POST is not replayed after login ("next" would be a GET of it): plain login page.
+    response = client.post(reverse("referrals:rules"), {"accept": "on"})
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+
+
 def test_deactivated_account_is_signed_out_at_once(client, reporter):
     client.force_login(reporter)
     reporter.is_active = False
@@ -152,3 +251,20 @@ def test_english_is_available_on_request(client):
     body = client.get(reverse("login")).content.decode()
     assert '<html lang="en">' in body
     assert "Log in" in body
+
+
+def test_an_htmx_poll_after_logout_is_sent_to_login_not_swapped_in(client):
+    response = client.get("/referrals/", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/"
+
+
+def test_changes_to_logins_are_audit_logged_without_the_password(client, administrator, reporter):
+    from auditlog.models import LogEntry
+
+    reporter.first_name = "Omdøbt"
+    reporter.set_password("et-helt-nyt-kodeord-2026")
+    reporter.save()
+    entry = LogEntry.objects.get_for_object(reporter).latest("timestamp")
+    assert "first_name" in entry.changes_dict
+    assert "password" not in entry.changes_dict

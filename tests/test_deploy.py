@@ -1,5 +1,6 @@
 """Production settings pass Django's deployment checklist without warnings."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -34,6 +35,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "WARNING",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="bindeled.example.dk",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -44,3 +46,9 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_encryption_keys():
+    result = run_manage("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), FIELD_ENCRYPTION_KEYS="")
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr

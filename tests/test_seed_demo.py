@@ -24,7 +24,7 @@ def snapshot():
     """Every row of our apps and of auth users, as comparable values."""
     models = [
         model
-        for app in ("housing", "contacts", "referrals")
+        for app in ("housing", "contacts", "referrals", "cases")
         for model in apps.get_app_config(app).get_models()
     ]
     rows = {model._meta.label: sorted(map(str, model.objects.values_list())) for model in models}

@@ -47,3 +47,11 @@ def elided_pages(page):
         None if number == page.paginator.ELLIPSIS else number
         for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     ]
+
+
+@register.filter
+def days_since(day) -> int | str:
+    """Whole days from a date until today ("dag 85 af 90")."""
+    from django.utils import timezone
+
+    return (timezone.localdate() - day).days if day else ""

@@ -175,7 +175,7 @@ def seed(args) -> None:
         Category,
         Referral,
         ReferralCategory,
-        ReferenceCounter,
+        ReferenceSequence,
         ReferralUserObjectPermission,
     )
     from referrals.services import place_key
@@ -382,7 +382,7 @@ def seed(args) -> None:
             label="guardian grants",
         )
         for year, last in per_year.items():
-            ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
+            ReferenceSequence.objects.update_or_create(prefix="BH", year=year, defaults={"last": last})
 
     seeded = time.perf_counter() - started
     started = time.perf_counter()

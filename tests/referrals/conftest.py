@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import skip_or_fail
 
@@ -365,6 +366,8 @@ def celery_worker(*, redis_url: str, email_url: str, log_path: Path):
         "EMAIL_URL": email_url,
         "DEBUG": "false",
         "SECRET_KEY": "test",
+        # The worker must read the same encrypted fields as the test process.
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "SECURE": "false",
         "ALLOWED_HOSTS": "testserver",
         "DJANGO_SETTINGS_MODULE": "config.settings",

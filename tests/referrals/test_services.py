@@ -144,6 +144,28 @@ def test_consent_is_recorded_with_history(file_referral, advisor):
     assert events[-2:] == [StatusChange.Event.CONSENT_GIVEN, StatusChange.Event.CONSENT_WITHDRAWN]
 
 
+def test_the_same_consent_form_twice_records_once(file_referral, advisor):
+    referral = file_referral()
+    token = uuid.uuid4()
+    first = services.referral_consent_record(
+        referral=referral, by=advisor, given=True, method="written", submission_token=token
+    )
+    again = services.referral_consent_record(
+        referral=referral, by=advisor, given=True, method="written", submission_token=token
+    )
+    assert again.pk == first.pk
+    assert referral.consents.count() == 1
+    assert referral.history.filter(event=StatusChange.Event.CONSENT_GIVEN).count() == 1
+
+
+def test_the_same_follow_up_twice_adds_once(file_referral, accepted_reporter):
+    referral = file_referral()
+    token = uuid.uuid4()
+    first = services.followup_add(referral=referral, by=accepted_reporter, text="Ikke bedre.", submission_token=token)
+    again = services.followup_add(referral=referral, by=accepted_reporter, text="Ikke bedre.", submission_token=token)
+    assert again.pk == first.pk and referral.follow_ups.count() == 1
+
+
 def test_shareable_message_with_consent_notifies_the_reporter(file_referral, advisor, accepted_reporter):
     referral = file_referral()
     services.referral_message_send(referral=referral, by=advisor, text="Vi har talt med beboeren.", shareable=True)

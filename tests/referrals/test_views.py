@@ -457,3 +457,13 @@ def test_dwelling_options_follow_the_chosen_department(client, accepted_reporter
     assert "Lindevej 1" in body and "Tranevej 9" not in body
     assert 'id="id_dwelling"' in body
     assert "Fremmedvej 5" not in client.get(url, {"department": foreign.department.pk}).content.decode()
+
+
+def test_long_queues_show_a_short_page_list(client, advisor, department, settings):
+    settings.REFERRALS_PER_PAGE = 1
+    ReferralFactory.create_batch(12, department=department)
+    client.force_login(advisor)
+    body = client.get(reverse("referrals:list"), {"side": 6}).content.decode()
+    assert body.count('class="pagination-item pagination-number"') == 5  # 1 … 5 6 7 … 12
+    assert body.count("pagination-overflow") == 2
+    assert 'aria-current="page">6<' in body

@@ -43,6 +43,40 @@ def test_guardian_grant_to_a_user_or_group_opens_one_concern(advisor_elsewhere, 
     assert set(referrals_visible_to(advisor_elsewhere)) == {referral, other}
 
 
+def test_only_a_change_grant_lets_an_advisor_outside_the_district_act(advisor_elsewhere, referral, department):
+    from referrals.selectors import referrals_changeable_by
+
+    assign_perm("referrals.view_referral", advisor_elsewhere, referral)
+    assert referral in referrals_visible_to(advisor_elsewhere)
+    assert referral not in referrals_changeable_by(advisor_elsewhere)
+    assign_perm("referrals.change_referral", advisor_elsewhere, referral)
+    assert referral in referrals_changeable_by(advisor_elsewhere)
+    # Through a group, too; and a change grant without a view grant opens nothing.
+    other = ReferralFactory(department=department)
+    group = GroupFactory()
+    group.user_set.add(advisor_elsewhere)
+    assign_perm("referrals.change_referral", group, other)
+    assert other not in referrals_changeable_by(advisor_elsewhere)
+    assign_perm("referrals.view_referral", group, other)
+    assert set(referrals_changeable_by(advisor_elsewhere)) == {referral, other}
+
+
+def test_district_and_assignment_let_an_advisor_act(advisor, advisor_elsewhere, referral):
+    from referrals.selectors import referrals_changeable_by
+
+    assert list(referrals_changeable_by(advisor)) == [referral]
+    referral.assigned_to = advisor_elsewhere
+    referral.save(update_fields=["assigned_to"])
+    assert list(referrals_changeable_by(advisor_elsewhere)) == [referral]
+
+
+@pytest.mark.parametrize("persona", ["reporter", "caseworker", "administrator", "no_role_user"])
+def test_nobody_else_may_act_on_a_concern(request, persona, referral):
+    from referrals.selectors import referrals_changeable_by
+
+    assert not referrals_changeable_by(request.getfixturevalue(persona)).exists()
+
+
 def test_inactive_advisor_sees_nothing(advisor, referral):
     advisor.advisor.active = False
     advisor.advisor.save(update_fields=["active"])

@@ -15,6 +15,7 @@ from django.db import transaction
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 from contacts.services import administrators_group_ensure
 from housing.models import Department, District, Dwelling, HousingOrganisation
+from cases.demo import seed_demo_cases
 from referrals.demo import seed_demo_concerns
 
 DEMO_PASSWORD = "bindeled-demo"
@@ -106,7 +107,8 @@ class Command(BaseCommand):
             self._people(departments, districts, teams)
             self._demo_logins(departments, districts, teams, organisations)
             concerns = seed_demo_concerns()
-        self.stdout.write(f"{len(departments)} afdelinger, {concerns} bekymringshenvendelser.")
+            cases = seed_demo_cases()
+        self.stdout.write(f"{len(departments)} afdelinger, {concerns} bekymringshenvendelser, {cases} borgersager.")
         self.stdout.write(self.style.SUCCESS("Demodata er klar. Logins (adgangskode: bindeled-demo):"))
         for username, first, last, role, _extra in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {role}")

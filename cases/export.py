@@ -1,0 +1,48 @@
+"""The right-of-access case file (aktindsigt) as a PDF, rendered outside the request."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import CaseFileExport
+from config.pdf import render_pdf
+
+logger = logging.getLogger("bindeled.cases")
+
+
+def case_file_render(*, export_id: int) -> bool:
+    """Render one requested export. Idempotent: a finished export is left as it is."""
+    with transaction.atomic():
+        export = CaseFileExport.objects.select_for_update().select_related("case__citizen").get(pk=export_id)
+        if export.state == CaseFileExport.State.DONE:
+            return False
+        export.state, export.progress = CaseFileExport.State.RUNNING, 10
+        export.save(update_fields=["state", "progress"])
+    try:
+        pdf = render_pdf("cases/pdf/case_file.html", case_file_context(export.case))
+    except Exception:
+        logger.exception("case file export %s failed", export_id)
+        CaseFileExport.objects.filter(pk=export_id).update(state=CaseFileExport.State.FAILED, progress=100)
+        raise
+    CaseFileExport.objects.filter(pk=export_id).update(
+        state=CaseFileExport.State.DONE, progress=100, pdf=pdf, finished_at=timezone.now()
+    )
+    return True
+
+
+def case_file_context(case) -> dict:
+    """Everything in the case, in the order the citizen would read it."""
+    return {
+        "case": case,
+        "citizen": case.citizen,
+        "stays": list(case.stays.select_related("shelter").order_by("entered_on")),
+        "plans": list(case.action_plans.order_by("made_on", "pk")),
+        "support": list(case.support.select_related("kind").order_by("granted_on", "pk")),
+        "placements": list(
+            case.placements.select_related("offer__dwelling__department").prefetch_related("subsidies").order_by("created_at")
+        ),
+        "journal": list(case.journal.select_related("author", "corrects").order_by("created_at", "pk")),
+        "consents": list(case.consents.select_related("recorded_by").order_by("given_on", "pk")),
+        "printed_at": timezone.localtime(),
+    }

@@ -1,0 +1,184 @@
+"""Forms for citizens and cases. Each action form has its own prefix: one page, many forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.cpr import normalise_cpr
+from cases.models import JOURNAL_MAX_LENGTH, Case, CaseConsent, CohortGroup, Shelter, ShelterStay, SupportKind, TargetGroup
+from config.forms import DkfdsFormMixin, SubmissionTokenMixin, date_field, limited_text
+from housing.models import Placement, RentSubsidy
+
+
+class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    cpr = forms.CharField(
+        label=_("CPR-nummer"),
+        required=False,
+        max_length=11,
+        help_text=_("10 cifre, fx 010190-1234. Gemmes krypteret."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    birth_date = date_field(_("Fødselsdato"), required=False, help_text=_("Udfyldes af sig selv, hvis du skriver CPR-nummeret."))
+    phone = forms.CharField(label=_("Telefon"), required=False, max_length=20)
+    max_rent = forms.IntegerField(
+        label=_("Betalingsevne (kr. pr. måned)"),
+        min_value=0,
+        max_value=50_000,
+        help_text=_("Hvor meget borgeren kan betale i husleje om måneden."),
+    )
+    target_group = forms.ChoiceField(label=_("Målgruppe"), choices=TargetGroup.choices, widget=forms.RadioSelect)
+    shelter = forms.ModelChoiceField(
+        label=_("Bor på herberg"), queryset=Shelter.objects.filter(active=True), required=False, empty_label=_("Ikke på herberg")
+    )
+    entered_on = date_field(_("Indskrevet på herberget"), required=False)
+    cohort_group = forms.ModelChoiceField(
+        label=_("Forsøg"),
+        queryset=CohortGroup.objects.select_related("cohort"),
+        required=False,
+        empty_label=_("Ikke med i et forsøg"),
+    )
+
+    def clean_cpr(self):
+        cpr = self.cleaned_data["cpr"]
+        if not cpr:
+            return ""
+        try:
+            return normalise_cpr(cpr)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["cpr"]) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("shelter") and not cleaned.get("entered_on"):
+            self.add_error("entered_on", _("Skriv, hvornår borgeren blev indskrevet."))
+        if cleaned.get("entered_on") and cleaned["entered_on"] > timezone.localdate():
+            self.add_error("entered_on", _("Datoen kan ikke ligge i fremtiden."))
+        return cleaned
+
+
+class CaseFromReferralForm(CitizenCaseForm):
+    prefix = "case"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("shelter", "entered_on", "cohort_group"):
+            del self.fields[name]
+
+
+class LinkCaseForm(DkfdsFormMixin, forms.Form):
+    prefix = "link"
+    reference = forms.CharField(label=_("Sagsnummer"), max_length=20, help_text=_("Fx SAG-2026-00012"))
+
+
+class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
+    prefix = "journal"
+    written_on = date_field(_("Dato"))
+    text = limited_text(_("Notat"), limit=JOURNAL_MAX_LENGTH, rows=5)
+    corrects = forms.ModelChoiceField(
+        label=_("Retter notat"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nyt notat (ikke en rettelse)"),
+        help_text=_("Notater kan ikke ændres. En rettelse er et nyt notat, der peger på det gamle."),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("written_on", timezone.localdate())
+        self.fields["corrects"].queryset = case.journal.all()
+        self.fields["corrects"].label_from_instance = lambda note: f"{note.written_on:%d-%m-%Y}: {note.text[:50]}"
+
+
+class CaseConsentForm(DkfdsFormMixin, forms.Form):
+    prefix = "consent"
+    scope = forms.ChoiceField(label=_("Samtykke til"), choices=CaseConsent.Scope.choices, widget=forms.RadioSelect)
+    ngo_name = forms.CharField(label=_("Organisationens navn"), required=False, max_length=200, help_text=_("Kun ved frivillig organisation."))
+    method = forms.ChoiceField(label=_("Hvordan"), choices=CaseConsent.Method.choices, widget=forms.RadioSelect)
+
+
+class StayStartForm(DkfdsFormMixin, forms.Form):
+    prefix = "stay"
+    shelter = forms.ModelChoiceField(label=_("Herberg"), queryset=Shelter.objects.filter(active=True))
+    entered_on = date_field(_("Indskrevet"))
+
+
+class StayEndForm(DkfdsFormMixin, forms.Form):
+    prefix = "stayend"
+    left_on = date_field(_("Udskrevet"))
+    exit = forms.ChoiceField(label=_("Udskrevet til"), choices=ShelterStay.Exit.choices, widget=forms.RadioSelect)
+
+
+class ActionPlanForm(DkfdsFormMixin, forms.Form):
+    prefix = "plan"
+    made_on = date_field(_("Dato"))
+    goals = limited_text(_("Mål"), limit=JOURNAL_MAX_LENGTH, rows=4)
+    next_review_on = date_field(_("Næste opfølgning"))
+
+
+class SupportForm(DkfdsFormMixin, forms.Form):
+    prefix = "support"
+    kind = forms.ModelChoiceField(label=_("Bostøtte"), queryset=SupportKind.objects.all())
+    granted_on = date_field(_("Visiteret den"))
+    ends_on = date_field(_("Slutter"), required=False)
+    provider = forms.CharField(label=_("Udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation"))
+
+
+class SupportedAccommodationForm(DkfdsFormMixin, forms.Form):
+    prefix = "sa"
+    kind = forms.ChoiceField(
+        label=_("Afgørelse"),
+        choices=[
+            (Placement.Kind.SUPPORTED_ACCOMMODATION, Placement.Kind.SUPPORTED_ACCOMMODATION.label),
+            (Placement.Kind.UNCONVENTIONAL, Placement.Kind.UNCONVENTIONAL.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    provider = forms.CharField(label=_("Tilbud"), max_length=200)
+
+
+class PlacementDateForm(DkfdsFormMixin, forms.Form):
+    prefix = "placement"
+    move_in_on = date_field(_("Indflytning"), required=False)
+
+
+class PlacementDeclineForm(DkfdsFormMixin, forms.Form):
+    prefix = "decline"
+    reason = forms.CharField(label=_("Hvorfor siger borgeren nej?"), max_length=300)
+
+
+class SubsidyForm(DkfdsFormMixin, forms.Form):
+    prefix = "subsidy"
+    monthly_amount = forms.IntegerField(label=_("Tilskud pr. måned (kr.)"), min_value=1, max_value=20_000)
+    starts_on = date_field(_("Fra"))
+    ends_on = date_field(_("Til"), help_text=_("Højst 5 år."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("starts_on") and cleaned.get("ends_on"):
+            probe = RentSubsidy(monthly_amount=cleaned.get("monthly_amount") or 1, starts_on=cleaned["starts_on"], ends_on=cleaned["ends_on"])
+            try:
+                probe.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field if field in self.fields else None, message)
+            if cleaned["ends_on"] <= cleaned["starts_on"]:
+                self.add_error("ends_on", _("Slutdatoen skal ligge efter startdatoen."))
+        return cleaned
+
+
+class CaseAssignForm(DkfdsFormMixin, forms.Form):
+    prefix = "assign"
+    assignee = forms.ModelChoiceField(label=_("Tildel sagen til"), queryset=None)
+
+    def __init__(self, *args, advisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = advisors
+        self.fields["assignee"].label_from_instance = lambda advisor: f"{advisor} ({advisor.team.name})"
+
+
+class CaseCloseForm(DkfdsFormMixin, forms.Form):
+    prefix = "close"
+    reason = forms.ChoiceField(label=_("Årsag"), choices=Case.CloseReason.choices, widget=forms.RadioSelect)

@@ -1,0 +1,137 @@
+"""Every read of citizens and cases, filtered by who is asking.
+
+A case is visible to the caseworkers and advisors of its team and to those it is
+assigned to (django-guardian grants, to a user or their group). Everyone else —
+administrators, association staff, contact persons — sees nothing: 404.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+
+from cases.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Cohort,
+    CohortGroup,
+    ShelterStay,
+)
+from config.access import get_visible_or_404
+from contacts.models import Advisor
+from contacts.roles import Role, role_of
+
+CASE_ROLES = (Role.CASEWORKER, Role.ADVISOR)
+
+
+def _granted(user, codename: str):
+    permission = Permission.objects.filter(content_type__app_label="cases", codename=codename)
+    return Exists(
+        CaseUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, permission__in=permission)
+    ) | Exists(
+        CaseGroupObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), group__user=user, permission__in=permission
+        )
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    if role_of(user) not in CASE_ROLES:
+        return Case.objects.none()
+    same_team = Exists(Advisor.objects.filter(user=user, active=True, team=OuterRef("team")))
+    return Case.objects.filter(same_team | _granted(user, "view_case"))
+
+
+def get_case_for(user, reference: str) -> Case:
+    return get_visible_or_404(
+        cases_visible_to(user).select_related("citizen", "team", "cohort_group__cohort"), user=user, reference=reference
+    )
+
+
+def can_see_full_cpr(user, case: Case) -> bool:
+    """Only the caseworkers assigned to the case see the whole CPR number."""
+    return case.user_grants.filter(user=user, permission__codename="change_case").exists()
+
+
+def _open_stay_entered():
+    return Subquery(
+        ShelterStay.objects.filter(case=OuterRef("pk"), left_on__isnull=True).order_by("-entered_on").values(
+            "entered_on"
+        )[:1]
+    )
+
+
+def case_list_for(user, *, status: str = "open", search: str = "") -> QuerySet[Case]:
+    """The case list: open cases first by longest shelter stay, with what each row shows."""
+    cases = cases_visible_to(user).select_related("citizen", "team").annotate(in_shelter_since=_open_stay_entered())
+    if status == "open":
+        cases = cases.filter(closed_on__isnull=True)
+    elif status == "closed":
+        cases = cases.filter(closed_on__isnull=False)
+    if search:
+        cases = cases.filter(Q(reference__iexact=search) | Q(citizen__name__icontains=search))
+    return cases.prefetch_related(
+        Prefetch(
+            "user_grants",
+            queryset=CaseUserObjectPermission.objects.filter(permission__codename="change_case").select_related("user"),
+            to_attr="assignees",
+        )
+    ).order_by(F("in_shelter_since").asc(nulls_last=True), "-opened_on", "pk")
+
+
+def case_detail(case: Case) -> Case:
+    """Load what the case page shows, in a fixed number of queries."""
+    from housing.models import Placement
+
+    prefetch_related_objects(
+        [case],
+        Prefetch("stays", queryset=ShelterStay.objects.select_related("shelter")),
+        "action_plans",
+        "support__kind",
+        Prefetch(
+            "placements",
+            queryset=Placement.objects.select_related("offer__dwelling__department").prefetch_related("subsidies"),
+        ),
+        "journal__author",
+        "journal__corrects",
+        "consents__recorded_by",
+        "referrals",
+        Prefetch(
+            "user_grants",
+            queryset=CaseUserObjectPermission.objects.filter(permission__codename="change_case").select_related("user"),
+            to_attr="assignees",
+        ),
+    )
+    return case
+
+
+def cohorts_with_progress(user) -> list[Cohort]:
+    """Cohorts with, per group, how many of the user's visible cases are in it and housed."""
+    from housing.models import Placement
+
+    visible = cases_visible_to(user)
+    groups = CohortGroup.objects.annotate(
+        members=Count("cases", filter=Q(cases__in=visible), distinct=True),
+        housed=Count(
+            "cases",
+            filter=Q(cases__in=visible, cases__placements__status=Placement.Status.MOVED_IN),
+            distinct=True,
+        ),
+    )
+    return list(Cohort.objects.prefetch_related(Prefetch("groups", queryset=groups)))
+
+
+def case_counts(user) -> dict[str, int]:
+    """The caseworker's start page: open cases, citizens in shelter, and past 60 / 80 days."""
+    today = timezone.localdate()
+    open_cases = cases_visible_to(user).filter(closed_on__isnull=True)
+    in_shelter = ShelterStay.objects.filter(case__in=open_cases, left_on__isnull=True)
+    counts = in_shelter.aggregate(
+        in_shelter=Count("pk"),
+        over_60=Count("pk", filter=Q(entered_on__lte=today - timedelta(days=60))),
+        over_80=Count("pk", filter=Q(entered_on__lte=today - timedelta(days=80))),
+    )
+    counts["open"] = open_cases.count()
+    return counts

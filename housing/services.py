@@ -1,0 +1,172 @@
+"""Allocation (boligsocial anvisning): vacancy offers, placements, rent subsidies (seed 002)."""
+
+import uuid
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contacts.models import ADVISOR_ROLES, Advisor, AssociationStaff
+from housing.models import Dwelling, Placement, RentSubsidy, VacancyOffer
+from referrals.notifications import notification_queue
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    by,
+    dwelling: Dwelling,
+    monthly_rent,
+    available_from: date,
+    answer_by: date,
+    offered_on: date | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> VacancyOffer:
+    """An association offers a vacant dwelling of its own to the municipality."""
+    if submission_token and (existing := VacancyOffer.objects.filter(submission_token=submission_token).first()):
+        return existing
+    staff = AssociationStaff.objects.filter(user=by, active=True).first()
+    if staff is None or dwelling.department.organisation_id != staff.organisation_id:
+        raise ValidationError(_("Du kan kun tilbyde boliger fra din egen boligorganisation."))
+    offer = VacancyOffer(
+        dwelling=dwelling,
+        monthly_rent=monthly_rent,
+        available_from=available_from,
+        answer_by=answer_by,
+        offered_on=offered_on or timezone.localdate(),
+        offered_by=by,
+        submission_token=submission_token,
+    )
+    offer.full_clean(exclude=["dwelling", "offered_by", "submission_token"])
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def offer_return(*, offer: VacancyOffer, by, reason: str) -> VacancyOffer:
+    """Hand an offered dwelling back to the association, with the reason (≈40 % are)."""
+    offer = VacancyOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status in (VacancyOffer.Status.ACCEPTED, VacancyOffer.Status.RETURNED):
+        raise ValidationError(_("Boligen er allerede %(status)s.") % {"status": offer.get_status_display()})
+    if reason not in VacancyOffer.ReturnReason.values:
+        raise ValidationError(_("Vælg en årsag."))
+    offer.placements.filter(status=Placement.Status.PROPOSED).update(
+        status=Placement.Status.DECLINED, declined_reason=_("Boligen blev returneret")
+    )
+    offer.status, offer.return_reason = VacancyOffer.Status.RETURNED, reason
+    offer.save(update_fields=["status", "return_reason"])
+    return offer
+
+
+def _active_placement(case):
+    return case.placements.exclude(status=Placement.Status.DECLINED).first()
+
+
+@transaction.atomic
+def placement_propose(*, case, offer: VacancyOffer, by) -> Placement:
+    """Propose an offered dwelling to a citizen. Never in a department under allocation stop."""
+    offer = VacancyOffer.objects.select_for_update().select_related("dwelling__department").get(pk=offer.pk)
+    department = offer.dwelling.department
+    if department.allocation_stop:
+        raise ValidationError(
+            _("%(department)s har anvisningsstop, så kommunen kan ikke anvise boligen. Returnér den med årsagen anvisningsstop.")
+            % {"department": department.name}
+        )
+    if offer.status != VacancyOffer.Status.OFFERED:
+        raise ValidationError(_("Boligen er ikke længere ledig til anvisning."))
+    if not case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if _active_placement(case):
+        raise ValidationError(_("Borgeren har allerede en bolig på vej. Afslut den først."))
+    placement = Placement.objects.create(case=case, offer=offer, kind=Placement.Kind.ORDINARY, proposed_by=by)
+    offer.status = VacancyOffer.Status.MATCHED
+    offer.save(update_fields=["status"])
+    return placement
+
+
+@transaction.atomic
+def placement_supported_accommodation(*, case, by, provider: str, kind: str = Placement.Kind.SUPPORTED_ACCOMMODATION) -> Placement:
+    """Record a decision about supported accommodation (botilbud) or an unconventional home."""
+    if not provider.strip():
+        raise ValidationError({"provider": _("Skriv botilbuddets navn.")})
+    return Placement.objects.create(
+        case=case, kind=kind, provider=provider.strip(), status=Placement.Status.ACCEPTED, proposed_by=by
+    )
+
+
+def _advance(placement: Placement, *, allowed_from: tuple, to: str) -> Placement:
+    # Lock only the placement row: PostgreSQL refuses FOR UPDATE across the nullable offer join.
+    placement = (
+        Placement.objects.select_for_update(of=("self",)).select_related("offer__dwelling__department").get(pk=placement.pk)
+    )
+    if placement.status == to:
+        return placement
+    if placement.status not in allowed_from:
+        raise ValidationError(
+            _("Boligen kan ikke gå fra '%(current)s' til '%(next)s'.")
+            % {"current": placement.get_status_display(), "next": Placement.Status(to).label}
+        )
+    placement.status = to
+    return placement
+
+
+@transaction.atomic
+def placement_accept(*, placement: Placement, by, move_in_on: date | None = None) -> Placement:
+    """The citizen says yes. The district's advisors are told, for move-in support (seed 003)."""
+    placement = _advance(placement, allowed_from=(Placement.Status.PROPOSED,), to=Placement.Status.ACCEPTED)
+    if placement.status == Placement.Status.ACCEPTED and move_in_on:
+        placement.move_in_on = move_in_on
+    placement.save(update_fields=["status", "move_in_on"])
+    if placement.offer:
+        VacancyOffer.objects.filter(pk=placement.offer_id).update(status=VacancyOffer.Status.ACCEPTED)
+        department = placement.offer.dwelling.department
+        for advisor in Advisor.objects.filter(
+            districts=department.district_id, active=True, user__is_active=True, role__in=ADVISOR_ROLES
+        ).select_related("user"):
+            notification_queue(
+                recipient=advisor.user,
+                template="move_in_coming",
+                placement=placement,
+                dedupe_key=f"move-in:{placement.pk}:{advisor.user_id}",
+            )
+    return placement
+
+
+@transaction.atomic
+def placement_decline(*, placement: Placement, by, reason: str) -> Placement:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv, hvorfor borgeren siger nej.")})
+    placement = _advance(placement, allowed_from=(Placement.Status.PROPOSED, Placement.Status.ACCEPTED), to=Placement.Status.DECLINED)
+    placement.declined_reason = reason.strip()
+    placement.save(update_fields=["status", "declined_reason"])
+    if placement.offer:
+        VacancyOffer.objects.filter(pk=placement.offer_id).update(status=VacancyOffer.Status.OFFERED)
+    return placement
+
+
+@transaction.atomic
+def placement_lease_signed(*, placement: Placement, by) -> Placement:
+    placement = _advance(placement, allowed_from=(Placement.Status.ACCEPTED,), to=Placement.Status.LEASE_SIGNED)
+    placement.save(update_fields=["status"])
+    return placement
+
+
+@transaction.atomic
+def placement_move_in(*, placement: Placement, by, move_in_on: date) -> Placement:
+    placement = _advance(
+        placement, allowed_from=(Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED), to=Placement.Status.MOVED_IN
+    )
+    placement.move_in_on = move_in_on
+    placement.save(update_fields=["status", "move_in_on"])
+    return placement
+
+
+@transaction.atomic
+def subsidy_grant(*, placement: Placement, by, monthly_amount: int, starts_on: date, ends_on: date) -> RentSubsidy:
+    """A municipal rent subsidy for at most five years (udslusningsbolig)."""
+    subsidy = RentSubsidy(placement=placement, monthly_amount=monthly_amount, starts_on=starts_on, ends_on=ends_on)
+    subsidy.full_clean(exclude=["placement"])
+    subsidy.save()
+    return subsidy
