@@ -135,3 +135,8 @@ def case_counts(user) -> dict[str, int]:
     )
     counts["open"] = open_cases.count()
     return counts
+
+
+def find_case_for(user, reference: str) -> Case | None:
+    """A case the user may see, by its reference typed in a form (None when not visible)."""
+    return cases_visible_to(user).filter(reference=reference.strip().upper()).first()

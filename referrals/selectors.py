@@ -73,7 +73,7 @@ def referrals_changeable_by(user) -> QuerySet[Referral]:
     )
 
 
-_DETAIL_RELATED = ("department__organisation", "department__district", "assigned_to", "duplicate_of")
+_DETAIL_RELATED = ("department__organisation", "department__district", "assigned_to", "duplicate_of", "case")
 
 
 def get_referral_for(user, reference: str) -> Referral:

@@ -18,4 +18,6 @@ urlpatterns = [
     path("<str:reference>/samtykke/", views.referral_consent, name="consent"),
     path("<str:reference>/besked/", views.referral_message, name="message"),
     path("<str:reference>/afslut/", views.referral_close, name="close"),
+    path("<str:reference>/opret-sag/", views.referral_open_case, name="open_case"),
+    path("<str:reference>/knyt-sag/", views.referral_link_case, name="link_case"),
 ]

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_POST
 from contacts.roles import Role, role_of, role_required
 from contacts.selectors import appointments_of, dwellings_served_by, rules_accepted, rules_accepted_on
 from contacts.services import rules_accept
+from cases import services as case_services
+from cases.forms import CaseFromReferralForm, LinkCaseForm
+from cases.selectors import find_case_for
 from referrals import forms, selectors, services
 from referrals.filters import ReferralQueueFilter
 from referrals.models import Referral
@@ -161,6 +164,8 @@ def _advisor_page(request, referral, *, can_change, status=200, **bound_forms):
             assign_form=forms.AssignForm(advisors=colleagues, initial={"assignee": own}),
             consent_form=forms.ConsentForm(),
             close_form=forms.CloseForm(),
+            case_form=CaseFromReferralForm(initial={"name": referral.resident_name}),
+            link_form=LinkCaseForm(),
         )
     context.update(bound_forms)
     return render(request, "referrals/advisor_detail.html", context, status=status)
@@ -312,3 +317,49 @@ def referral_close(request, reference: str):
         ),
         done_text=_("Henvendelsen er afsluttet. Indberetteren får besked."),
     )
+
+
+@sensitive_post_parameters()
+@require_POST
+@role_required(Role.ADVISOR)
+def referral_open_case(request, reference: str):
+    """Open a housing-social case from the concern; the concern closes as "case opened"."""
+    referral = selectors.get_referral_for_change(request.user, reference)
+    form = CaseFromReferralForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_services.case_open_from_referral(
+                referral=referral,
+                by=request.user,
+                name=data["name"],
+                cpr=data["cpr"],
+                birth_date=data["birth_date"],
+                phone=data["phone"],
+                max_rent=data["max_rent"],
+                target_group=data["target_group"],
+                submission_token=data["submission_token"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Sagen er oprettet, og henvendelsen er afsluttet."))
+            return redirect("cases:detail", reference=case.reference)
+    return _advisor_page(request, referral, can_change=True, status=400, case_form=form)
+
+
+@require_POST
+@role_required(Role.ADVISOR)
+def referral_link_case(request, reference: str):
+    """Link the concern to a case the advisor can see; the case's consent then applies."""
+    referral = selectors.get_referral_for_change(request.user, reference)
+    form = LinkCaseForm(request.POST)
+    if form.is_valid():
+        case = find_case_for(request.user, form.cleaned_data["reference"])
+        if case is None:
+            form.add_error("reference", _("Der er ingen sag med det nummer, som du har adgang til."))
+        else:
+            case_services.referral_link_case(referral=referral, case=case, by=request.user)
+            return _done(request, referral, _("Henvendelsen er knyttet til sag %(reference)s.") % {"reference": case.reference})
+    return _advisor_page(request, referral, can_change=True, status=400, link_form=form)

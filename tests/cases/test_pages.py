@@ -227,3 +227,42 @@ def test_offer_detail_query_count_does_not_grow_with_candidates(client, casework
         open_case(by=caseworker, name=f"Kandidat {n}", shelter=shelter, entered_on=timezone.localdate())
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_advisor_opens_a_case_from_a_concern(client, advisor, reporter, department):
+    from tests.factories import ReferralFactory
+
+    referral = ReferralFactory(reporter=reporter, department=department, resident_name="Hemmelig Beboersen")
+    client.force_login(advisor)
+    page = client.get(reverse("referrals:detail", args=[referral.reference])).content.decode()
+    assert "Opret sag ud fra henvendelsen" in page
+    response = client.post(
+        reverse("referrals:open_case", args=[referral.reference]),
+        {
+            "case-name": "Hemmelig Beboersen",
+            "case-max_rent": "4500",
+            "case-target_group": "single_adult",
+            "case-submission_token": str(uuid.uuid4()),
+        },
+    )
+    case = Case.objects.get()
+    assert response.url == reverse("cases:detail", args=[case.reference])
+    referral.refresh_from_db()
+    assert referral.case == case and referral.outcome == "case_opened"
+    assert client.get(response.url).status_code == 200  # the advisor is assigned
+
+
+def test_advisor_links_a_concern_to_a_visible_case_only(client, advisor, reporter, department, caseworker):
+    from tests.factories import ReferralFactory
+
+    referral = ReferralFactory(reporter=reporter, department=department)
+    foreign = open_case(by=caseworker, name="Andet Team")
+    client.force_login(advisor)
+    url = reverse("referrals:link_case", args=[referral.reference])
+    response = client.post(url, {"link-reference": foreign.reference})
+    assert response.status_code == 400
+    assert "som du har adgang til" in response.content.decode()
+    own = open_case(by=advisor, name="Egen Sag")
+    assert client.post(url, {"link-reference": own.reference.lower()}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.case == own
