@@ -242,3 +242,44 @@ def test_filing_against_a_silent_broker_costs_one_timeout_not_one_per_email(
     assert elapsed < 4, f"filing took {elapsed:.1f} s against a silent broker"
     assert set(Notification.objects.values_list("state", flat=True)) == {Notification.State.PENDING}
     assert Notification.objects.count() == 6
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_case_file_is_rendered_by_a_real_worker_while_the_page_shows_progress(
+    require_postgres, shared_redis_url, smtp_sink, settings, tmp_path, client, caseworker
+):
+    """The right-of-access PDF is rendered in a Celery task, not in the request."""
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from cases.models import CaseFileExport
+    from cases.services import case_note_add
+    from tests.factories import open_case
+
+    case = open_case(by=caseworker, name="Aktindsigt Borgersen", cpr="010190-1234")
+    case_note_add(case=case, by=caseworker, text="Journalnotat til aktindsigt")
+    client.force_login(caseworker)
+    with (
+        broker_at(settings, shared_redis_url),
+        celery_worker(redis_url=shared_redis_url, email_url=smtp_sink.url, log_path=tmp_path / "worker.log") as worker,
+    ):
+        started = time.monotonic()
+        response = client.post(reverse("cases:export_start", args=[case.reference]))
+        assert time.monotonic() - started < 2, "the request must not render the PDF itself"
+        export = CaseFileExport.objects.get()
+        first = client.get(response.url).content.decode()
+        assert "Sagsakterne er klar" not in first or export.state == "done"
+        wait_until(
+            lambda: CaseFileExport.objects.get(pk=export.pk).state == CaseFileExport.State.DONE,
+            timeout=60,
+            what="the case file rendered by the worker",
+            watch=worker,
+        )
+    assert "Sagsakterne er klar" in client.get(response.url).content.decode()
+    pdf = client.get(reverse("cases:export_download", args=[case.reference, export.pk])).content
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Aktindsigt Borgersen" in text and "010190-1234" in text
+    assert "Aktindsigt Borgersen" not in worker.log()
