@@ -113,6 +113,9 @@ def citizen_case_open(
 @transaction.atomic
 def case_open_from_referral(*, referral: Referral, by, name: str, max_rent: int, target_group: str, **citizen) -> Case:
     """Open a housing-social case from a concern and close the concern as "case opened"."""
+    token = citizen.get("submission_token")
+    if token and (existing := Case.objects.filter(submission_token=token, referrals=referral).first()):
+        return existing  # the same form posted twice
     if referral.case_id:
         raise ValidationError(_("Henvendelsen er allerede knyttet til en sag."))
     case = citizen_case_open(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.models import Case, CaseFileExport
+from config.forms import add_validation_errors
 from contacts.models import Advisor
 from contacts.roles import Role, role_required
 from housing import services as allocation
@@ -36,35 +37,14 @@ def case_new(request):
     """Register a citizen and open a homelessness pathway."""
     form = forms.CitizenCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            case = services.citizen_case_open(
-                by=request.user,
-                name=data["name"],
-                cpr=data["cpr"],
-                birth_date=data["birth_date"],
-                phone=data["phone"],
-                max_rent=data["max_rent"],
-                target_group=data["target_group"],
-                shelter=data["shelter"],
-                entered_on=data["entered_on"],
-                cohort_group=data["cohort_group"],
-                submission_token=data["submission_token"],
-            )
+            case = services.citizen_case_open(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Sagen er oprettet."))
             return redirect("cases:detail", reference=case.reference)
     return render(request, "cases/case_new.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _team_advisors(case):
@@ -116,7 +96,7 @@ def _case_action(request, reference, *, form_class, context_key, perform, done_t
         try:
             perform(case, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, done_text)
             return redirect("cases:detail", reference=case.reference)

@@ -95,3 +95,12 @@ def date_field(label, *, required=True, help_text=""):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
     )
+
+
+def add_validation_errors(form, error) -> None:
+    """Show a service's ValidationError on the form: on its field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

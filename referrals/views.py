@@ -19,6 +19,7 @@ from contacts.services import rules_accept
 from cases import services as case_services
 from cases.forms import CaseFromReferralForm, LinkCaseForm
 from cases.selectors import find_case_for
+from config.forms import add_validation_errors
 from referrals import forms, selectors, services
 from referrals.filters import ReferralQueueFilter
 from referrals.models import Referral
@@ -327,22 +328,10 @@ def referral_open_case(request, reference: str):
     referral = selectors.get_referral_for_change(request.user, reference)
     form = CaseFromReferralForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            case = case_services.case_open_from_referral(
-                referral=referral,
-                by=request.user,
-                name=data["name"],
-                cpr=data["cpr"],
-                birth_date=data["birth_date"],
-                phone=data["phone"],
-                max_rent=data["max_rent"],
-                target_group=data["target_group"],
-                submission_token=data["submission_token"],
-            )
+            case = case_services.case_open_from_referral(referral=referral, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Sagen er oprettet, og henvendelsen er afsluttet."))
             return redirect("cases:detail", reference=case.reference)
