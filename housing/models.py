@@ -194,7 +194,11 @@ class VacancyOffer(models.Model):
         ordering = ["answer_by", "pk"]
         verbose_name = _("ledig bolig til anvisning")
         verbose_name_plural = _("ledige boliger til anvisning")
-        indexes = [models.Index(fields=["status", "monthly_rent"], name="offer_status_rent_idx")]
+        indexes = [
+            models.Index(fields=["status", "monthly_rent"], name="offer_status_rent_idx"),
+            # The offer list and a case's fitting offers: open offers by deadline.
+            models.Index(fields=["status", "answer_by", "id"], name="offer_status_answer_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""), name="offer_returned_has_reason"
