@@ -14,7 +14,8 @@ from django.utils import timezone
 from cases import services
 from cases.models import DEFAULT_SUPPORT_KINDS, Case, Cohort, CohortGroup, Shelter, SupportKind, TargetGroup
 from housing import services as allocation
-from housing.models import Dwelling, VacancyOffer
+from housing.models import Dwelling, Placement, VacancyOffer
+from housing.selectors import offers_for_case
 
 NAMESPACE = uuid.UUID("3b0f6d7e-2c8a-4f51-9d1e-6a7b8c9d0e1f")
 
@@ -89,6 +90,7 @@ def seed_demo_cases() -> int:
             submission_token=uuid.uuid5(NAMESPACE, f"note-{index}"),
         )
     _offers(staff)
+    _placement(caseworker)
     return Case.objects.filter(submission_token__in=[uuid.uuid5(NAMESPACE, f"citizen-{i}") for i in range(len(CITIZENS))]).count()
 
 
@@ -109,3 +111,16 @@ def _offers(staff) -> None:
             answer_by=today + timedelta(days=7 + index),
             submission_token=token,
         )
+
+
+def _placement(caseworker) -> None:
+    """Bettina has said yes to a home: the association sees the offer accepted, and the
+    district's housing advisor sees the coming move-in on their start page."""
+    case = Case.objects.filter(submission_token=uuid.uuid5(NAMESPACE, "citizen-1")).select_related("citizen").first()
+    if case is None or Placement.objects.filter(case=case).exists():
+        return
+    offer = offers_for_case(caseworker, case).first()
+    if offer is None:
+        return
+    placement = allocation.placement_propose(case=case, offer=offer, by=caseworker)
+    allocation.placement_accept(placement=placement, by=caseworker, move_in_on=offer.available_from)

@@ -171,7 +171,7 @@ class SubsidyForm(DkfdsFormMixin, forms.Form):
 
 class CaseAssignForm(DkfdsFormMixin, forms.Form):
     prefix = "assign"
-    assignee = forms.ModelChoiceField(label=_("Tildel sagen til"), queryset=None)
+    assignee = forms.ModelChoiceField(label=_("Tildel sagen til"), queryset=None, empty_label=_("Vælg rådgiver"))
 
     def __init__(self, *args, advisors, **kwargs):
         super().__init__(*args, **kwargs)

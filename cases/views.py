@@ -68,7 +68,9 @@ def _case_page(request, case, *, status=200, **bound_forms):
         "plan_form": forms.ActionPlanForm(),
         "support_form": forms.SupportForm(),
         "sa_form": forms.SupportedAccommodationForm(),
-        "placement_form": forms.PlacementDateForm(),
+        "placement_form": forms.PlacementDateForm(
+            initial={"move_in_on": active_placement.move_in_on} if active_placement else None
+        ),
         "decline_form": forms.PlacementDeclineForm(),
         "subsidy_form": forms.SubsidyForm(),
         "assign_form": forms.CaseAssignForm(advisors=_team_advisors(case)),

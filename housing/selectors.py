@@ -154,6 +154,13 @@ def offers_for_case(user, case) -> QuerySet[VacancyOffer]:
             dwelling__kind__in=kinds,
             dwelling__department__allocation_stop=False,
         )
+        .annotate(
+            subsidy_needed=Greatest(
+                Value(Decimal(0), output_field=MONEY),
+                F("monthly_rent") - Value(Decimal(case.citizen.max_rent), output_field=MONEY),
+                output_field=MONEY,
+            )
+        )
         .order_by("answer_by", "pk")
     )
 

@@ -1,5 +1,7 @@
 """Small template helpers for the DKFDS look."""
 
+from fnmatch import fnmatchcase
+
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -25,13 +27,24 @@ def icon(name: str, label: str = "", css: str = ""):
 
 
 @register.simple_tag(takes_context=True)
-def nav_class(context, url_name_prefix: str) -> str:
-    """'active current' when the current page belongs to the given URL namespace or name."""
+def nav_class(context, *patterns: str) -> str:
+    """'active current' when the current page matches one of the patterns.
+
+    A pattern is a URL name ("cases:list"), a namespace ("cases", meaning all of it) or a
+    shell pattern ("housing:offer_*"); a pattern starting with "!" excludes pages, so
+    "Sager" can cover the cases namespace except the cohort page, which has its own item.
+    """
     match = getattr(context.get("request"), "resolver_match", None)
     if match is None:
         return ""
     current = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-    return "active current" if current == url_name_prefix or match.namespace == url_name_prefix else ""
+
+    def matches(pattern: str) -> bool:
+        return fnmatchcase(current, pattern) or match.namespace == pattern
+
+    included = any(matches(p) for p in patterns if not p.startswith("!"))
+    excluded = any(matches(p[1:]) for p in patterns if p.startswith("!"))
+    return "active current" if included and not excluded else ""
 
 
 @register.filter

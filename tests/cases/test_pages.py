@@ -204,6 +204,20 @@ def test_caseworker_sees_candidates_and_proposes(client, caseworker, case):
     assert offer.status == VacancyOffer.Status.MATCHED
 
 
+def test_case_page_lists_fitting_offers_and_the_subsidy_each_would_need(client, caseworker, case):
+    """The citizen can pay 5,000 kr.; the municipality tops up at most 1,500 kr."""
+    affordable = VacancyOfferFactory(monthly_rent=4000, dwelling__address="Billigvej 1")
+    with_subsidy = VacancyOfferFactory(monthly_rent=6200, dwelling__address="Tilskudsvej 2")
+    VacancyOfferFactory(monthly_rent=6600, dwelling__address="Dyrevej 3")
+    client.force_login(caseworker)
+    body = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    rows = {offer.dwelling.address: body.split(offer.dwelling.address, 1)[1].split("</tr>", 1)[0]
+            for offer in (affordable, with_subsidy)}
+    assert "kræver tilskud" not in rows["Billigvej 1"]
+    assert "kræver tilskud 1200 kr." in rows["Tilskudsvej 2"]
+    assert "Dyrevej 3" not in body
+
+
 def test_proposing_in_a_department_under_allocation_stop_shows_a_clear_message(client, caseworker, case):
     from tests.factories import DepartmentFactory
 

@@ -68,3 +68,38 @@ def test_inactive_contact_person_has_no_role(client, reporter):
     reporter.contact_person.save(update_fields=["active"])
     client.force_login(reporter)
     assert client.get(reverse("start")).status_code == 403
+
+
+def _current_menu_item(body: str) -> list[str]:
+    """The labels of the main-menu items marked as the current page."""
+    import re
+
+    menu = body[body.index('<ul class="mainmenu">') : body.index("</ul>", body.index('<ul class="mainmenu">'))]
+    return re.findall(r'aria-current="page"><span>([^<]+)</span>', menu)
+
+
+@pytest.mark.parametrize(
+    "url_name, expected",
+    [
+        ("start", "Forside"),
+        ("cases:list", "Sager"),
+        ("cases:cohorts", "Forsøg"),
+        ("housing:offer_list", "Ledige boliger"),
+        ("housing:department_list", "Afdelinger"),
+    ],
+)
+def test_the_menu_marks_exactly_the_section_the_caseworker_is_in(client, caseworker, url_name, expected):
+    client.force_login(caseworker)
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert _current_menu_item(response.content.decode()) == [expected]
+
+
+def test_an_offer_page_marks_vacancies_not_departments(client, association_staff, department):
+    from tests import factories
+
+    offer = factories.VacancyOfferFactory(dwelling__department=department)
+    client.force_login(association_staff)
+    response = client.get(reverse("housing:offer_detail", args=[offer.pk]))
+    assert response.status_code == 200
+    assert _current_menu_item(response.content.decode()) == ["Ledige boliger"]
