@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import CaseFileExport
+from cases.selectors import can_see_full_cpr
 from config.pdf import render_pdf
 
 logger = logging.getLogger("bindeled.cases")
@@ -14,13 +15,18 @@ logger = logging.getLogger("bindeled.cases")
 def case_file_render(*, export_id: int) -> bool:
     """Render one requested export. Idempotent: a finished export is left as it is."""
     with transaction.atomic():
-        export = CaseFileExport.objects.select_for_update().select_related("case__citizen").get(pk=export_id)
+        export = (
+            CaseFileExport.objects.select_for_update(of=("self",))
+            .select_related("case__citizen", "requested_by")
+            .get(pk=export_id)
+        )
         if export.state == CaseFileExport.State.DONE:
             return False
         export.state, export.progress = CaseFileExport.State.RUNNING, 10
         export.save(update_fields=["state", "progress"])
     try:
-        pdf = render_pdf("cases/pdf/case_file.html", case_file_context(export.case))
+        context = case_file_context(export.case, full_cpr=can_see_full_cpr(export.requested_by, export.case))
+        pdf = render_pdf("cases/pdf/case_file.html", context)
     except Exception:
         logger.exception("case file export %s failed", export_id)
         CaseFileExport.objects.filter(pk=export_id).update(state=CaseFileExport.State.FAILED, progress=100)
@@ -31,10 +37,12 @@ def case_file_render(*, export_id: int) -> bool:
     return True
 
 
-def case_file_context(case) -> dict:
-    """Everything in the case, in the order the citizen would read it."""
+def case_file_context(case, *, full_cpr: bool = False) -> dict:
+    """Everything in the case, in the order the citizen would read it. The CPR number
+    is printed whole only for someone assigned to the case, as on the case page."""
     return {
         "case": case,
+        "full_cpr": full_cpr,
         "citizen": case.citizen,
         "stays": list(case.stays.select_related("shelter").order_by("entered_on")),
         "plans": list(case.action_plans.order_by("made_on", "pk")),

@@ -91,7 +91,7 @@ class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
         self.fields["corrects"].label_from_instance = lambda note: f"{note.written_on:%d-%m-%Y}: {note.text[:50]}"
 
 
-class CaseConsentForm(DkfdsFormMixin, forms.Form):
+class CaseConsentForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "consent"
     scope = forms.ChoiceField(label=_("Samtykke til"), choices=CaseConsent.Scope.choices, widget=forms.RadioSelect)
     ngo_name = forms.CharField(label=_("Organisationens navn"), required=False, max_length=200, help_text=_("Kun ved frivillig organisation."))
@@ -110,22 +110,24 @@ class StayEndForm(DkfdsFormMixin, forms.Form):
     exit = forms.ChoiceField(label=_("Udskrevet til"), choices=ShelterStay.Exit.choices, widget=forms.RadioSelect)
 
 
-class ActionPlanForm(DkfdsFormMixin, forms.Form):
+class ActionPlanForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "plan"
     made_on = date_field(_("Dato"))
     goals = limited_text(_("Mål"), limit=JOURNAL_MAX_LENGTH, rows=4)
     next_review_on = date_field(_("Næste opfølgning"))
 
 
-class SupportForm(DkfdsFormMixin, forms.Form):
+class SupportForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "support"
-    kind = forms.ModelChoiceField(label=_("Bostøtte"), queryset=SupportKind.objects.all())
+    kind = forms.ModelChoiceField(
+        label=_("Bostøtte"), queryset=SupportKind.objects.all(), empty_label=_("Vælg støtteform")
+    )
     granted_on = date_field(_("Visiteret den"))
     ends_on = date_field(_("Slutter"), required=False)
     provider = forms.CharField(label=_("Udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation"))
 
 
-class SupportedAccommodationForm(DkfdsFormMixin, forms.Form):
+class SupportedAccommodationForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "sa"
     kind = forms.ChoiceField(
         label=_("Afgørelse"),
@@ -140,7 +142,7 @@ class SupportedAccommodationForm(DkfdsFormMixin, forms.Form):
 
 class PlacementDateForm(DkfdsFormMixin, forms.Form):
     prefix = "placement"
-    move_in_on = date_field(_("Indflytning"), required=False)
+    move_in_on = date_field(_("Indflytningsdato"), required=False)
 
 
 class PlacementDeclineForm(DkfdsFormMixin, forms.Form):
@@ -148,7 +150,7 @@ class PlacementDeclineForm(DkfdsFormMixin, forms.Form):
     reason = forms.CharField(label=_("Hvorfor siger borgeren nej?"), max_length=300)
 
 
-class SubsidyForm(DkfdsFormMixin, forms.Form):
+class SubsidyForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "subsidy"
     monthly_amount = forms.IntegerField(label=_("Tilskud pr. måned (kr.)"), min_value=1, max_value=20_000)
     starts_on = date_field(_("Fra"))
@@ -177,6 +179,12 @@ class CaseAssignForm(DkfdsFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = advisors
         self.fields["assignee"].label_from_instance = lambda advisor: f"{advisor} ({advisor.team.name})"
+
+
+class CaseExportForm(SubmissionTokenMixin):
+    """The right-of-access button: a token so a double click starts one export."""
+
+    prefix = "export"
 
 
 class CaseCloseForm(DkfdsFormMixin, forms.Form):

@@ -144,6 +144,7 @@ class CaseConsent(models.Model):
     given_on = models.DateField(_("givet den"), default=timezone.localdate)
     withdrawn_on = models.DateField(_("trukket tilbage den"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["given_on", "pk"]
@@ -216,6 +217,7 @@ class ActionPlan(models.Model):
     goals = models.TextField(_("mål"), validators=[MaxLengthValidator(JOURNAL_MAX_LENGTH)])
     next_review_on = models.DateField(_("næste opfølgning"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-made_on", "-pk"]
@@ -254,6 +256,7 @@ class SupportAssignment(models.Model):
     granted_on = models.DateField(_("visiteret den"))
     ends_on = models.DateField(_("slutter"), null=True, blank=True)
     provider = models.CharField(_("udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation"))
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-granted_on", "-pk"]
@@ -304,6 +307,7 @@ class CaseFileExport(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

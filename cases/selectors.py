@@ -1,7 +1,8 @@
 """Every read of citizens and cases, filtered by who is asking.
 
-A case is visible to the caseworkers and advisors of its team and to those it is
-assigned to (django-guardian grants, to a user or their group). Everyone else —
+A case is visible to the homelessness caseworkers of its team and to those it is
+assigned to (django-guardian grants, to a user or their group): a housing advisor sees
+only the cases assigned to them, never the rest of their team's. Everyone else —
 administrators, association staff, contact persons — sees nothing: 404.
 """
 
@@ -40,7 +41,11 @@ def _granted(user, codename: str):
 def cases_visible_to(user) -> QuerySet[Case]:
     if role_of(user) not in CASE_ROLES:
         return Case.objects.none()
-    same_team = Exists(Advisor.objects.filter(user=user, active=True, team=OuterRef("team")))
+    same_team = Exists(
+        Advisor.objects.filter(
+            user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=OuterRef("team")
+        )
+    )
     return Case.objects.filter(same_team | _granted(user, "view_case"))
 
 
@@ -50,9 +55,31 @@ def get_case_for(user, reference: str) -> Case:
     )
 
 
+def _assigned(case: Case):
+    return case.user_grants.filter(permission__codename="change_case")
+
+
 def can_see_full_cpr(user, case: Case) -> bool:
-    """Only the caseworkers assigned to the case see the whole CPR number."""
-    return case.user_grants.filter(user=user, permission__codename="change_case").exists()
+    """Only the people assigned to the case see the whole CPR number: its homelessness
+    caseworkers and, on a housing-social case opened from a concern, the advisor who
+    handles it. The rest of the team sees it masked."""
+    return role_of(user) in CASE_ROLES and _assigned(case).filter(user=user).exists()
+
+
+def can_assign(user, case: Case) -> bool:
+    """Who may hand the case to a colleague: the people assigned to it. When nobody
+    active is assigned any longer, a homelessness caseworker of the case's team may take
+    it, so a case is never orphaned. Nobody can give themselves a case someone has."""
+    if role_of(user) not in CASE_ROLES:
+        return False
+    if _assigned(case).filter(user=user).exists():
+        return True
+    still_assigned = _assigned(case).filter(
+        user__is_active=True, user__advisor__active=True
+    ).exists()
+    return not still_assigned and Advisor.objects.filter(
+        user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=case.team_id
+    ).exists()
 
 
 def _open_stay_entered():

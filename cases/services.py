@@ -30,6 +30,7 @@ from cases.models import (
     SupportAssignment,
     SupportKind,
 )
+from config.submissions import existing_submission, save_once
 from contacts.models import Advisor, Team
 from referrals.models import Referral, StatusChange
 from referrals.notifications import notification_queue
@@ -48,12 +49,30 @@ def _check_cpr(cpr: str, birth_date: date | None) -> tuple[str, date | None]:
     return cpr, birth_date
 
 
-def case_assign(*, case: Case, by, user) -> None:
-    """Give a caseworker or advisor the case: a django-guardian grant on this one case."""
-    if not Advisor.objects.filter(user=user, active=True, user__is_active=True).exists():
-        raise ValidationError(_("Sager kan kun tildeles kommunens sagsbehandlere og rådgivere."))
+def _grant(case: Case, user) -> None:
     for perm in CASE_PERMS:
         assign_perm(f"cases.{perm}", user, case)
+
+
+@transaction.atomic
+def case_assign(*, case: Case, by, user) -> None:
+    """Give a colleague the case: a django-guardian grant on this one case. A colleague
+    in the team or a housing advisor from any team (move-in support). Only those
+    assigned may hand it on (see selectors.can_assign); the hand-over is audit-logged."""
+    from cases.selectors import can_assign
+
+    if not can_assign(by, case):
+        raise ValidationError(_("Kun sagens sagsbehandlere kan tildele sagen."))
+    if not Advisor.objects.filter(user=user, active=True, user__is_active=True).exists():
+        raise ValidationError(_("Sager kan kun tildeles kommunens sagsbehandlere og rådgivere."))
+    _grant(case, user)
+    LogEntry.objects.log_create(
+        case,
+        action=LogEntry.Action.UPDATE,
+        changes={"tildelt": [None, user.get_username()]},
+        actor=by,
+        force_log=True,
+    )
 
 
 def case_unassign(*, case: Case, by, user) -> None:
@@ -78,7 +97,7 @@ def citizen_case_open(
     submission_token: uuid.UUID | None = None,
 ) -> Case:
     """Register a citizen and open a case for the opener's team, assigned to the opener."""
-    if submission_token and (existing := Case.objects.filter(submission_token=submission_token).first()):
+    if existing := existing_submission(Case, submission_token, created_by=by):
         return existing
     advisor = Advisor.objects.select_related("team").filter(user=by, active=True).first()
     if advisor is None:
@@ -104,7 +123,7 @@ def citizen_case_open(
         created_by=by,
         submission_token=submission_token,
     )
-    case_assign(case=case, by=by, user=by)
+    _grant(case, by)
     if shelter is not None:
         stay_start(case=case, by=by, shelter=shelter, entered_on=entered_on or timezone.localdate())
     return case
@@ -148,7 +167,7 @@ def case_note_add(
     submission_token: uuid.UUID | None = None,
 ) -> CaseNote:
     """Add a journal entry. The past is never edited: a correction is a new entry."""
-    if submission_token and (existing := CaseNote.objects.filter(submission_token=submission_token).first()):
+    if existing := existing_submission(CaseNote, submission_token, case=case, author=by):
         return existing
     if corrects is not None and corrects.case_id != case.pk:
         raise ValidationError(_("Rettelsen skal høre til samme sag."))
@@ -161,18 +180,22 @@ def case_note_add(
         submission_token=submission_token,
     )
     note.full_clean(exclude=["case", "author", "corrects", "submission_token"])
-    note.save()
-    return note
+    return save_once(note, case=case, author=by)[0]
 
 
 @transaction.atomic
-def case_consent_record(*, case: Case, by, scope: str, method: str, ngo_name: str = "") -> CaseConsent:
+def case_consent_record(
+    *, case: Case, by, scope: str, method: str, ngo_name: str = "", submission_token: uuid.UUID | None = None
+) -> CaseConsent:
+    if existing := existing_submission(CaseConsent, submission_token, case=case, recorded_by=by):
+        return existing
     if scope == CaseConsent.Scope.NGO and not ngo_name.strip():
         raise ValidationError({"ngo_name": _("Skriv navnet på organisationen.")})
-    consent = CaseConsent(case=case, scope=scope, method=method, ngo_name=ngo_name.strip(), recorded_by=by)
-    consent.full_clean(exclude=["case", "recorded_by"])
-    consent.save()
-    return consent
+    consent = CaseConsent(
+        case=case, scope=scope, method=method, ngo_name=ngo_name.strip(), recorded_by=by, submission_token=submission_token
+    )
+    consent.full_clean(exclude=["case", "recorded_by", "submission_token"])
+    return save_once(consent, case=case, recorded_by=by)[0]
 
 
 @transaction.atomic
@@ -232,24 +255,49 @@ def stay_end(*, stay: ShelterStay, by, left_on: date, exit: str) -> ShelterStay:
 
 
 @transaction.atomic
-def action_plan_add(*, case: Case, by, made_on: date, goals: str, next_review_on: date) -> ActionPlan:
+def action_plan_add(
+    *, case: Case, by, made_on: date, goals: str, next_review_on: date, submission_token: uuid.UUID | None = None
+) -> ActionPlan:
+    if existing := existing_submission(ActionPlan, submission_token, case=case, created_by=by):
+        return existing
     if next_review_on < made_on:
         raise ValidationError({"next_review_on": _("Opfølgningen skal ligge efter handleplanens dato.")})
-    plan = ActionPlan(case=case, made_on=made_on, goals=goals.strip(), next_review_on=next_review_on, created_by=by)
-    plan.full_clean(exclude=["case", "created_by"])
-    plan.save()
-    return plan
+    plan = ActionPlan(
+        case=case,
+        made_on=made_on,
+        goals=goals.strip(),
+        next_review_on=next_review_on,
+        created_by=by,
+        submission_token=submission_token,
+    )
+    plan.full_clean(exclude=["case", "created_by", "submission_token"])
+    return save_once(plan, case=case, created_by=by)[0]
 
 
 @transaction.atomic
 def support_grant(
-    *, case: Case, by, kind: SupportKind, granted_on: date, provider: str, ends_on: date | None = None
+    *,
+    case: Case,
+    by,
+    kind: SupportKind,
+    granted_on: date,
+    provider: str,
+    ends_on: date | None = None,
+    submission_token: uuid.UUID | None = None,
 ) -> SupportAssignment:
+    if existing := existing_submission(SupportAssignment, submission_token, case=case):
+        return existing
     if ends_on and ends_on < granted_on:
         raise ValidationError({"ends_on": _("Slutdatoen skal ligge efter visitationen.")})
-    return SupportAssignment.objects.create(
-        case=case, kind=kind, granted_on=granted_on, ends_on=ends_on, provider=provider.strip()
+    support = SupportAssignment(
+        case=case,
+        kind=kind,
+        granted_on=granted_on,
+        ends_on=ends_on,
+        provider=provider.strip(),
+        submission_token=submission_token,
     )
+    return save_once(support, case=case)[0]
 
 
 @transaction.atomic
@@ -314,9 +362,15 @@ def cases_remind(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def case_file_export_request(*, case: Case, by) -> CaseFileExport:
+def case_file_export_request(*, case: Case, by, submission_token: uuid.UUID | None = None) -> CaseFileExport:
     """Start a right-of-access export (aktindsigt); the export itself is logged."""
-    export = CaseFileExport.objects.create(case=case, requested_by=by)
+    if existing := existing_submission(CaseFileExport, submission_token, case=case, requested_by=by):
+        return existing
+    export, created = save_once(
+        CaseFileExport(case=case, requested_by=by, submission_token=submission_token), case=case, requested_by=by
+    )
+    if not created:
+        return export
     LogEntry.objects.log_create(
         case,
         action=LogEntry.Action.ACCESS,

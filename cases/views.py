@@ -5,15 +5,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
 from cases.models import Case, CaseFileExport
 from config.forms import add_validation_errors
-from contacts.models import Advisor
+from contacts.models import ADVISOR_ROLES, Advisor
 from contacts.roles import Role, role_required
 from housing import services as allocation
 from housing.models import Placement
@@ -22,11 +25,22 @@ from housing.selectors import offers_for_case
 CASE_ROLES = (Role.CASEWORKER, Role.ADVISOR)
 
 
+CASE_SEARCH_KEY = "bindeled_case_search"
+
+
 @role_required(*CASE_ROLES)
 def case_list(request):
-    """The cases of the user's team and those assigned to them: longest in shelter first."""
+    """The cases of the user's team and those assigned to them: longest in shelter first.
+
+    A search for a citizen's name is posted and kept in the session, so the name never
+    stands in an address, the browser history or a server log.
+    """
+    if request.method == "POST":
+        request.session[CASE_SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
+        status = request.POST.get("status", "open")
+        return redirect(f"{reverse('cases:list')}?{urlencode({'status': status})}")
     status = request.GET.get("status", "open")
-    search = request.GET.get("q", "").strip()[:100]
+    search = request.session.get(CASE_SEARCH_KEY, "")
     cases = selectors.case_list_for(request.user, status=status, search=search)
     page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("side"))
     return render(request, "cases/case_list.html", {"page": page, "status": status, "q": search})
@@ -48,7 +62,13 @@ def case_new(request):
 
 
 def _team_advisors(case):
-    return Advisor.objects.filter(active=True, user__is_active=True, team=case.team).select_related("user", "team")
+    """Who the case can be handed to: the team, and the housing advisors of every team."""
+    return (
+        Advisor.objects.filter(active=True, user__is_active=True)
+        .filter(Q(team=case.team) | Q(role__in=ADVISOR_ROLES))
+        .select_related("user", "team")
+        .order_by("team__name", "user__first_name", "user__last_name")
+    )
 
 
 def _case_page(request, case, *, status=200, **bound_forms):
@@ -57,6 +77,7 @@ def _case_page(request, case, *, status=200, **bound_forms):
     context = {
         "case": case,
         "full_cpr": selectors.can_see_full_cpr(request.user, case),
+        "can_assign": selectors.can_assign(request.user, case),
         "open_stay": next((stay for stay in case.stays.all() if stay.left_on is None), None),
         "active_placement": active_placement,
         "offers": list(offers_for_case(request.user, case)[:10]) if case.is_open and not active_placement else [],
@@ -75,6 +96,7 @@ def _case_page(request, case, *, status=200, **bound_forms):
         "subsidy_form": forms.SubsidyForm(),
         "assign_form": forms.CaseAssignForm(advisors=_team_advisors(case)),
         "close_form": forms.CaseCloseForm(),
+        "export_form": forms.CaseExportForm(),
     }
     context.update(bound_forms)
     return render(request, "cases/case_detail.html", context, status=status)
@@ -144,7 +166,12 @@ def consent_add(request, reference: str):
         form_class=forms.CaseConsentForm,
         context_key="consent_form",
         perform=lambda case, data: services.case_consent_record(
-            case=case, by=request.user, scope=data["scope"], method=data["method"], ngo_name=data["ngo_name"]
+            case=case,
+            by=request.user,
+            scope=data["scope"],
+            method=data["method"],
+            ngo_name=data["ngo_name"],
+            submission_token=data["submission_token"],
         ),
         done_text=_("Samtykket er registreret."),
     )
@@ -231,7 +258,11 @@ def supported_accommodation_add(request, reference: str):
         form_class=forms.SupportedAccommodationForm,
         context_key="sa_form",
         perform=lambda case, data: allocation.placement_supported_accommodation(
-            case=case, by=request.user, provider=data["provider"], kind=data["kind"]
+            case=case,
+            by=request.user,
+            provider=data["provider"],
+            kind=data["kind"],
+            submission_token=data["submission_token"],
         ),
         done_text=_("Afgørelsen er registreret."),
     )
@@ -329,7 +360,9 @@ def case_close(request, reference: str):
 def case_export(request, reference: str):
     """Start the right-of-access case file; the page shows progress until it is ready."""
     case = selectors.get_case_for(request.user, reference)
-    export = services.case_file_export_request(case=case, by=request.user)
+    form = forms.CaseExportForm(request.POST)
+    token = form.cleaned_data["submission_token"] if form.is_valid() else None
+    export = services.case_file_export_request(case=case, by=request.user, submission_token=token)
     return redirect("cases:export", reference=case.reference, export_id=export.pk)
 
 

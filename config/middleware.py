@@ -56,7 +56,8 @@ class SessionTimeoutMiddleware:
             response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
             return response
         if request.method == "GET":
-            return redirect_to_login(request.get_full_path())
+            # The path only: a query string could carry what the user searched for.
+            return redirect_to_login(request.path)
         # After login, "next" would be a GET of a POST-only address: go to the start page.
         return redirect(settings.LOGIN_URL)
 
@@ -89,8 +90,10 @@ class DanishFirstLocaleMiddleware:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override, not activate: the thread's language is restored after the response,
+        # so one user's choice never leaks into the next request the thread serves.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

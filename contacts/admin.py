@@ -30,6 +30,16 @@ class RoleLinkForm(forms.ModelForm):
 
     def clean_user(self):
         user = self.cleaned_data["user"]
+        other_roles = [
+            model._meta.verbose_name
+            for model in (Advisor, ContactPerson, AssociationStaff)
+            if model is not self._meta.model and model.objects.filter(user=user).exists()
+        ]
+        if other_roles:
+            raise forms.ValidationError(
+                _("Login'et har allerede en anden rolle (%(roles)s). Ét login har én rolle: opret et nyt login.")
+                % {"roles": ", ".join(str(role) for role in other_roles)}
+            )
         acting = self.acting_user
         if acting is None or acting.is_superuser:
             return user

@@ -1,5 +1,6 @@
 """Which of Bindeled's roles a signed-in user has. Deny by default: no role, no access."""
 
+import logging
 from enum import StrEnum
 from functools import wraps
 
@@ -13,6 +14,7 @@ from django.shortcuts import resolve_url
 from contacts.models import Advisor, AssociationStaff, ContactPerson
 
 _CACHE_ATTR = "_bindeled_role"
+logger = logging.getLogger("bindeled.access")
 
 
 class Role(StrEnum):
@@ -55,7 +57,14 @@ def role_of(user) -> Role:
             .values("is_caseworker", "is_advisor", "is_contact_person", "is_association_staff")
             .first()
         ) or {}
-        if flags.get("is_advisor"):
+        municipal = flags.get("is_advisor") or flags.get("is_caseworker")
+        external = flags.get("is_contact_person") or flags.get("is_association_staff")
+        if municipal and external:
+            # One login, one role: a housing department's or association's login that
+            # also has a municipal role would reach cases. Refuse both until fixed.
+            logger.warning("login %s has both a municipal and an external role; access refused", user.pk)
+            role = Role.NONE
+        elif flags.get("is_advisor"):
             role = Role.ADVISOR
         elif flags.get("is_caseworker"):
             role = Role.CASEWORKER

@@ -238,6 +238,7 @@ class Placement(models.Model):
     move_in_on = models.DateField(_("indflytning"), null=True, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -267,6 +268,7 @@ class RentSubsidy(models.Model):
     monthly_amount = models.PositiveIntegerField(_("tilskud pr. måned (kr.)"), validators=[MinValueValidator(1)])
     starts_on = models.DateField(_("fra"))
     ends_on = models.DateField(_("til"))
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]

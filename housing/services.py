@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.submissions import existing_submission, save_once
 from contacts.models import ADVISOR_ROLES, Advisor, AssociationStaff
 from housing.models import Dwelling, Placement, RentSubsidy, VacancyOffer
 from referrals.notifications import notification_queue
@@ -87,13 +88,33 @@ def placement_propose(*, case, offer: VacancyOffer, by) -> Placement:
 
 
 @transaction.atomic
-def placement_supported_accommodation(*, case, by, provider: str, kind: str = Placement.Kind.SUPPORTED_ACCOMMODATION) -> Placement:
+def placement_supported_accommodation(
+    *,
+    case,
+    by,
+    provider: str,
+    kind: str = Placement.Kind.SUPPORTED_ACCOMMODATION,
+    submission_token: uuid.UUID | None = None,
+) -> Placement:
     """Record a decision about supported accommodation (botilbud) or an unconventional home."""
     if not provider.strip():
         raise ValidationError({"provider": _("Skriv botilbuddets navn.")})
-    return Placement.objects.create(
-        case=case, kind=kind, provider=provider.strip(), status=Placement.Status.ACCEPTED, proposed_by=by
+    case = type(case).objects.select_for_update().get(pk=case.pk)  # one decision at a time per case
+    if existing := existing_submission(Placement, submission_token, case=case):
+        return existing  # the same form posted twice
+    if not case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if _active_placement(case):
+        raise ValidationError(_("Borgeren har allerede en bolig på vej. Afslut den først."))
+    placement = Placement(
+        case=case,
+        kind=kind,
+        provider=provider.strip(),
+        status=Placement.Status.ACCEPTED,
+        proposed_by=by,
+        submission_token=submission_token,
     )
+    return save_once(placement, case=case)[0]
 
 
 def _advance(placement: Placement, *, allowed_from: tuple, to: str) -> Placement:
@@ -164,9 +185,24 @@ def placement_move_in(*, placement: Placement, by, move_in_on: date) -> Placemen
 
 
 @transaction.atomic
-def subsidy_grant(*, placement: Placement, by, monthly_amount: int, starts_on: date, ends_on: date) -> RentSubsidy:
+def subsidy_grant(
+    *,
+    placement: Placement,
+    by,
+    monthly_amount: int,
+    starts_on: date,
+    ends_on: date,
+    submission_token: uuid.UUID | None = None,
+) -> RentSubsidy:
     """A municipal rent subsidy for at most five years (udslusningsbolig)."""
-    subsidy = RentSubsidy(placement=placement, monthly_amount=monthly_amount, starts_on=starts_on, ends_on=ends_on)
-    subsidy.full_clean(exclude=["placement"])
-    subsidy.save()
-    return subsidy
+    if existing := existing_submission(RentSubsidy, submission_token, placement=placement):
+        return existing
+    subsidy = RentSubsidy(
+        placement=placement,
+        monthly_amount=monthly_amount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_token=submission_token,
+    )
+    subsidy.full_clean(exclude=["placement", "submission_token"])
+    return save_once(subsidy, placement=placement)[0]

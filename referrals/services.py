@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from config.submissions import existing_submission, save_once
 from contacts.models import ADVISOR_ROLES, Advisor, Appointment
 from contacts.selectors import rules_accepted
 from housing.models import Department, Dwelling
@@ -91,37 +92,6 @@ def district_advisors(department: Department) -> list:
             districts=department.district_id, active=True, user__is_active=True, role__in=ADVISOR_ROLES
         ).select_related("user")
     ]
-
-
-
-def _existing_submission(model, submission_token: uuid.UUID | None, **scope):
-    """The row a form with this one-time token already saved, within scope (the same
-    concern and author): a token from someone else's form never returns their row."""
-    if not submission_token:
-        return None
-    return model.objects.filter(submission_token=submission_token, **scope).first()
-
-
-def _save_once(row, **scope):
-    """Save a new row carrying a submission token. Returns (row, created).
-
-    When the other post of a double submit commits between our look-up and our
-    insert, the unique token refuses the insert: answer with the row it saved. The
-    savepoint keeps the surrounding transaction usable after the refusal.
-    """
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError:
-        model, token = type(row), row.submission_token
-        existing = _existing_submission(model, token, **scope)
-        if existing is not None:
-            return existing, False
-        if token and model.objects.filter(submission_token=token).exists():
-            # Someone else's token: refuse politely rather than fail with a 500.
-            raise ValidationError(_("Formularen er allerede brugt. Indlæs siden igen, og prøv igen.")) from None
-        raise
-    return row, True
 
 
 def referral_file(
@@ -261,11 +231,11 @@ def referral_assign(*, referral: Referral, by, assignee) -> Referral:
 def referral_note_add(*, referral: Referral, by, text: str, submission_token: uuid.UUID | None = None) -> InternalNote:
     """An advisor's internal note. Posting the same form twice saves one note."""
     scope = {"referral": referral, "author": by}
-    if existing := _existing_submission(InternalNote, submission_token, **scope):
+    if existing := existing_submission(InternalNote, submission_token, **scope):
         return existing
     note = InternalNote(referral=referral, author=by, text=text.strip(), submission_token=submission_token)
     note.full_clean(exclude=["referral", "author", "submission_token"])
-    note, created = _save_once(note, **scope)
+    note, created = save_once(note, **scope)
     if created:
         _history(referral, event=StatusChange.Event.NOTE_ADDED, actor=by)
     return note
@@ -282,9 +252,9 @@ def referral_consent_record(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     # Looked up under the lock: the second post of a double submit waits for the first.
     scope = {"referral": referral, "recorded_by": by}
-    if existing := _existing_submission(ConsentRecord, submission_token, **scope):
+    if existing := existing_submission(ConsentRecord, submission_token, **scope):
         return existing
-    record, created = _save_once(
+    record, created = save_once(
         ConsentRecord(referral=referral, given=given, method=method, recorded_by=by, submission_token=submission_token),
         **scope,
     )
@@ -308,13 +278,13 @@ def referral_message_send(
     """Write to the reporter. They see it only if shareable and consent is recorded."""
     referral = Referral.objects.get(pk=referral.pk)
     scope = {"referral": referral, "author": by}
-    if existing := _existing_submission(ReporterMessage, submission_token, **scope):
+    if existing := existing_submission(ReporterMessage, submission_token, **scope):
         return existing
     message = ReporterMessage(
         referral=referral, author=by, text=text.strip(), shareable=shareable, submission_token=submission_token
     )
     message.full_clean(exclude=["referral", "author", "submission_token"])
-    message, created = _save_once(message, **scope)
+    message, created = save_once(message, **scope)
     if not created:
         return message
     _history(
@@ -337,11 +307,11 @@ def followup_add(*, referral: Referral, by, text: str, submission_token: uuid.UU
     if referral.reporter_id != by.pk:
         raise ValidationError(_("Kun den, der har meldt bekymringen, kan tilføje en opfølgning."))
     scope = {"referral": referral, "author": by}
-    if existing := _existing_submission(FollowUp, submission_token, **scope):
+    if existing := existing_submission(FollowUp, submission_token, **scope):
         return existing
     follow_up = FollowUp(referral=referral, author=by, text=text.strip(), submission_token=submission_token)
     follow_up.full_clean(exclude=["referral", "author", "submission_token"])
-    follow_up, created = _save_once(follow_up, **scope)
+    follow_up, created = save_once(follow_up, **scope)
     if not created:
         return follow_up
     _history(referral, event=StatusChange.Event.FOLLOW_UP, actor=by)

@@ -6,6 +6,9 @@ check that they are refused.
 """
 
 import os
+import time
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 
@@ -144,3 +147,24 @@ def celery_in_process():
     yield
     app.conf.task_always_eager = saved
     broker_circuit.reset()
+
+
+class Clock:
+    """The middleware's time.time(), moved forward by the test."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def advance(self, seconds):
+        self.now += seconds
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    clock = Clock()
+    # Only the middleware's clock moves; Django's own expiry keeps real time.
+    with mock.patch("config.middleware.time", SimpleNamespace(time=clock)):
+        yield clock

@@ -1,8 +1,6 @@
 """Logging in and out, lockout, password reset, session rules."""
 
 import time
-from types import SimpleNamespace
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -126,27 +124,6 @@ def test_session_ends_after_the_absolute_timeout(client, reporter, settings):
     response = client.get(reverse("start"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
-
-
-class Clock:
-    """The middleware's time.time(), moved forward by the test."""
-
-    def __init__(self):
-        self.now = time.time()
-
-    def advance(self, seconds):
-        self.now += seconds
-
-    def __call__(self):
-        return self.now
-
-
-@pytest.fixture
-def clock():
-    clock = Clock()
-    # Only the middleware's clock moves; Django's own expiry keeps real time.
-    with mock.patch("config.middleware.time", SimpleNamespace(time=clock)):
-        yield clock
 
 
 POLL = {"HX-Request": "true", "X-Bindeled-Background": "1"}

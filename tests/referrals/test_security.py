@@ -114,7 +114,7 @@ def test_consent_double_submit_makes_one_record(client, advisor, department, rep
 
 def racing(model, **row):
     """Make the other post of a double tap commit between our look-up and our insert."""
-    real = services._existing_submission
+    real = services.existing_submission
     raced = []
 
     def look_up(model_, token, **scope):
@@ -124,7 +124,7 @@ def racing(model, **row):
             return None
         return real(model_, token, **scope)
 
-    return mock.patch.object(services, "_existing_submission", look_up)
+    return mock.patch.object(services, "existing_submission", look_up)
 
 
 @pytest.mark.parametrize(
