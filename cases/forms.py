@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cases.cpr import normalise_cpr
@@ -20,8 +22,13 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         help_text=_("10 cifre, fx 010190-1234. Gemmes krypteret."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    birth_date = date_field(_("Fødselsdato"), required=False, help_text=_("Udfyldes af sig selv, hvis du skriver CPR-nummeret."))
-    phone = forms.CharField(label=_("Telefon"), required=False, max_length=20)
+    birth_date = date_field(_("Fødselsdato"), required=False, help_text=_("Udfyldes automatisk, hvis du skriver CPR-nummeret."))
+    phone = forms.CharField(
+        label=_("Telefon"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
     max_rent = forms.IntegerField(
         label=_("Betalingsevne (kr. pr. måned)"),
         min_value=0,
@@ -77,7 +84,7 @@ class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
     written_on = date_field(_("Dato"))
     text = limited_text(_("Notat"), limit=JOURNAL_MAX_LENGTH, rows=5)
     corrects = forms.ModelChoiceField(
-        label=_("Retter notat"),
+        label=_("Rettelse til notat"),
         queryset=None,
         required=False,
         empty_label=_("Nyt notat (ikke en rettelse)"),
@@ -88,7 +95,9 @@ class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("written_on", timezone.localdate())
         self.fields["corrects"].queryset = case.journal.all()
-        self.fields["corrects"].label_from_instance = lambda note: f"{note.written_on:%d-%m-%Y}: {note.text[:50]}"
+        self.fields["corrects"].label_from_instance = lambda note: (
+            f"{date_format(note.written_on, 'j. b. Y')}: {Truncator(note.text).chars(50)}"
+        )
 
 
 class CaseConsentForm(DkfdsFormMixin, SubmissionTokenMixin):

@@ -1,3 +1,5 @@
+from itertools import groupby
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +28,12 @@ class DepartmentSearchForm(DkfdsFormMixin, forms.Form):
 
 
 class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
-    dwelling = forms.ModelChoiceField(label=_("Lejemål"), queryset=None)
+    dwelling = forms.ModelChoiceField(
+        label=_("Lejemål"),
+        queryset=None,
+        empty_label=_("Vælg lejemål"),
+        help_text=_("Lejemål, der allerede er tilbudt og venter på svar, står ikke på listen."),
+    )
     monthly_rent = forms.DecimalField(
         label=_("Månedlig husleje (kr.)"), min_value=0, max_digits=9, decimal_places=2,
         help_text=_("Huslejen borgeren skal betale, før evt. tilskud."),
@@ -36,8 +43,14 @@ class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
 
     def __init__(self, *args, dwellings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dwelling"].queryset = dwellings
-        self.fields["dwelling"].label_from_instance = lambda d: f"{d.department.name}: {d} ({d.get_kind_display()}, {d.rooms} vær.)"
+        field = self.fields["dwelling"]
+        field.queryset = dwellings
+        # Grouped by department (optgroup); the queryset still validates the choice.
+        rooms = _("vær.")
+        field.choices = [("", field.empty_label)] + [
+            (department, [(d.pk, f"{d} ({d.get_kind_display()}, {d.rooms} {rooms})") for d in group])
+            for department, group in groupby(dwellings, key=lambda d: d.department.name)
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -170,6 +170,9 @@ class VacancyOffer(models.Model):
         ACCEPTED = "accepted", _("accepteret")
         RETURNED = "returned", _("returneret")
 
+    # Waiting for the municipality: the dwelling cannot be offered again meanwhile.
+    OPEN_STATUSES = (Status.OFFERED, Status.MATCHED)
+
     class ReturnReason(models.TextChoices):
         RENT_TOO_HIGH = "rent_too_high", _("Huslejen er for høj for målgruppen")
         UNSUITABLE = "unsuitable", _("Boligen er ikke egnet")

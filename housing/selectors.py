@@ -111,10 +111,17 @@ def get_offer_for(user, pk: int) -> VacancyOffer:
 
 
 def dwellings_offerable_by(user) -> QuerySet[Dwelling]:
-    """The dwellings association staff may offer: their own organisation's."""
-    return Dwelling.objects.filter(
-        department__organisation__staff__user=user, department__organisation__staff__active=True
-    ).select_related("department").order_by("department__name", "address", "unit")
+    """The dwellings association staff may offer: their own organisation's, less those
+    already on offer (offered or with a citizen proposed)."""
+    open_offer = VacancyOffer.objects.filter(dwelling=OuterRef("pk"), status__in=VacancyOffer.OPEN_STATUSES)
+    return (
+        Dwelling.objects.filter(
+            department__organisation__staff__user=user, department__organisation__staff__active=True
+        )
+        .exclude(Exists(open_offer))
+        .select_related("department")
+        .order_by("department__name", "address", "unit")
+    )
 
 
 def candidates_for_offer(user, offer: VacancyOffer):

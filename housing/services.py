@@ -31,6 +31,8 @@ def offer_create(
     staff = AssociationStaff.objects.filter(user=by, active=True).first()
     if staff is None or dwelling.department.organisation_id != staff.organisation_id:
         raise ValidationError(_("Du kan kun tilbyde boliger fra din egen boligorganisation."))
+    if VacancyOffer.objects.filter(dwelling=dwelling, status__in=VacancyOffer.OPEN_STATUSES).exists():
+        raise ValidationError({"dwelling": _("Lejemålet er allerede tilbudt kommunen og venter på svar.")})
     offer = VacancyOffer(
         dwelling=dwelling,
         monthly_rent=monthly_rent,

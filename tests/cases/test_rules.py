@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -213,6 +214,27 @@ def test_association_staff_offer_only_their_own_dwellings(association_staff, dep
         allocation.offer_create(
             by=association_staff, dwelling=foreign, monthly_rent=Decimal(5000), available_from=TODAY(), answer_by=TODAY()
         )
+
+
+def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(client, association_staff, caseworker, case, department):
+    from housing.selectors import dwellings_offerable_by
+
+    dwelling = DwellingFactory(department=department)
+    offer = allocation.offer_create(
+        by=association_staff, dwelling=dwelling, monthly_rent=Decimal(4000), available_from=TODAY(), answer_by=TODAY()
+    )
+    assert dwelling not in dwellings_offerable_by(association_staff)
+    with pytest.raises(ValidationError, match="allerede tilbudt"):
+        allocation.offer_create(
+            by=association_staff, dwelling=dwelling, monthly_rent=Decimal(4000), available_from=TODAY(), answer_by=TODAY()
+        )
+    allocation.placement_propose(case=case, offer=offer, by=caseworker)  # matched: still waiting
+    assert dwelling not in dwellings_offerable_by(association_staff)
+    allocation.offer_return(offer=offer, by=caseworker, reason=VacancyOffer.ReturnReason.UNSUITABLE)
+    assert dwelling in dwellings_offerable_by(association_staff)  # handed back: free to offer again
+    client.force_login(association_staff)
+    body = client.get(reverse("housing:offer_new")).content.decode()
+    assert f'<optgroup label="{department.name}">' in body and "Vælg lejemål" in body
 
 
 # --- Consent, concerns ----------------------------------------------------------------------

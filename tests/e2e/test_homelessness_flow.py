@@ -34,7 +34,7 @@ ADVISOR_FOR_DISTRICT = {
     "Amager Vest": "raad.amager",
 }
 # "<department>: <address>, <unit> (familiebolig, 3 vær.)" in the offer form's dwelling list.
-DWELLING_OPTION = re.compile(r"^(?P<department>.+?): (?P<dwelling>.+) \((?P<kind>[^,()]+), (?P<rooms>\d+) vær\.\)$")
+DWELLING_OPTION = re.compile(r"^(?P<dwelling>.+) \((?P<kind>[^,()]+), (?P<rooms>\d+) vær\.\)$")
 
 
 def _day(days_from_today: int = 0) -> str:
@@ -161,18 +161,19 @@ def _departments_and_districts(page) -> dict[str, str]:
     return districts
 
 
-def _choose_dwelling(options: list[str], districts: dict[str, str], already_offered: set[str]):
-    """A family home nobody has offered yet, in a Nørrebro department if there is one."""
+def _choose_dwelling(options: list[tuple[str, str]], districts: dict[str, str], already_offered: set[str]):
+    """A family home nobody has offered yet, in a Nørrebro department if there is one.
+    options: (department, option text), the select groups dwellings by department."""
     for wanted in ADVISOR_FOR_DISTRICT:  # Nørrebro first
-        for text in options:
+        for department, text in options:
             match = DWELLING_OPTION.match(text.strip())
             if (
                 match
                 and match["kind"] == "familiebolig"
                 and match["dwelling"] not in already_offered
-                and districts.get(match["department"]) == wanted
+                and districts.get(department) == wanted
             ):
-                return text.strip(), match["department"], match["dwelling"], wanted
+                return text.strip(), department, match["dwelling"], wanted
     raise AssertionError(f"no free family home in {list(ADVISOR_FOR_DISTRICT)} among {options}")
 
 
@@ -187,9 +188,12 @@ def _offer_a_home(page) -> tuple[str, str, str]:
     main.get_by_role("link", name="Tilbyd en bolig", exact=True).click()
     expect(main.get_by_role("heading", name="Tilbyd en bolig til kommunal anvisning", exact=True, level=1)).to_be_visible()
     dwellings = main.get_by_role("combobox", name="Lejemål", exact=True)
-    option, department, dwelling, district = _choose_dwelling(
-        dwellings.locator("option").all_inner_texts(), districts, already_offered
-    )
+    grouped = [
+        (group.get_attribute("label"), text)
+        for group in dwellings.locator("optgroup").all()
+        for text in group.locator("option").all_inner_texts()
+    ]
+    option, department, dwelling, district = _choose_dwelling(grouped, districts, already_offered)
     dwellings.select_option(label=option)
     main.get_by_label("Månedlig husleje (kr.)", exact=True).fill("5800")
     main.get_by_label("Ledig fra", exact=True).fill(_day(21))
@@ -244,7 +248,7 @@ def test_a_citizen_goes_from_shelter_to_own_home(demo_world, new_page):
     candidate = caseworker.get_by_role("row").filter(has=caseworker.get_by_role("link", name=reference, exact=True))
     expect(candidate).to_contain_text(CITIZEN)
     expect(candidate).to_contain_text("Enlig voksen")
-    candidate.get_by_role("button", name="Foreslå", exact=True).click()
+    candidate.get_by_role("button", name=re.compile(r"^Foreslå ")).click()
     _expect_flash(caseworker, f"Boligen er foreslået borgeren i sag {reference}.")
     expect(main.get_by_role("heading", level=1)).to_contain_text(reference)
     card = _placement_card(caseworker, dwelling)
