@@ -110,6 +110,18 @@ def get_offer_for(user, pk: int) -> VacancyOffer:
     return get_visible_or_404(offers_visible_to(user), user=user, pk=pk)
 
 
+def offer_outcome(offer: VacancyOffer) -> Placement | None:
+    """The placement an accepted offer led to, for its step and move-in date only: the
+    association prepares the lease from it. Never used for who the citizen is."""
+    if offer.status != VacancyOffer.Status.ACCEPTED:
+        return None
+    return (
+        offer.placements.exclude(status=Placement.Status.DECLINED)
+        .only("pk", "offer_id", "status", "move_in_on")
+        .first()
+    )
+
+
 def dwellings_offerable_by(user) -> QuerySet[Dwelling]:
     """The dwellings association staff may offer: their own organisation's, less those
     already on offer (offered or with a citizen proposed)."""

@@ -72,7 +72,11 @@ def offer_new(request):
 def offer_detail(request, pk: int, *, return_form=None, status=200):
     """One offer. Caseworkers see the fitting candidates; association staff only the outcome."""
     offer = selectors.get_offer_for(request.user, pk)
-    context = {"offer": offer, "return_form": return_form or ReturnOfferForm()}
+    context = {
+        "offer": offer,
+        "outcome": selectors.offer_outcome(offer),
+        "return_form": return_form or ReturnOfferForm(),
+    }
     if role_of(request.user) is Role.CASEWORKER and offer.status == offer.Status.OFFERED:
         context["candidates"] = list(selectors.candidates_for_offer(request.user, offer)[:25])
     return render(request, "housing/offer_detail.html", context, status=status)

@@ -8,6 +8,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from cases import services
@@ -179,11 +180,15 @@ def test_association_staff_offer_a_dwelling_and_see_the_outcome_without_the_citi
     from housing import services as allocation
 
     placement = allocation.placement_propose(case=case, offer=offer, by=caseworker)
-    allocation.placement_accept(placement=placement, by=caseworker)
+    move_in = timezone.localdate() + timedelta(days=25)
+    allocation.placement_accept(placement=placement, by=caseworker, move_in_on=move_in)
     for url in (reverse("housing:offer_list"), reverse("housing:offer_detail", args=[offer.pk])):
         body = client.get(url).content.decode()
         assert "ccepteret" in body
         assert "Aksel" not in body and "Dammgaard" not in body and case.reference not in body
+        assert "010190" not in body
+    # The association prepares the lease: it sees when, never who.
+    assert date_format(move_in, "j. F Y") in client.get(reverse("housing:offer_detail", args=[offer.pk])).content.decode()
 
 
 @pytest.mark.parametrize("persona", ["association_staff_elsewhere", "reporter", "advisor", "administrator", "no_role_user"])

@@ -49,6 +49,18 @@ def test_a_housing_advisor_in_the_team_sees_only_the_cases_assigned_to_them(
     assert case.citizen.name in client.get(reverse("cases:list")).content.decode()
 
 
+def test_an_assigned_housing_advisor_sees_fitting_homes_but_no_propose_button(
+    client, caseworker, housing_advisor_in_team, case
+):
+    VacancyOfferFactory(monthly_rent=4000)
+    services.case_assign(case=case, by=caseworker, user=housing_advisor_in_team)
+    client.force_login(housing_advisor_in_team)
+    body = client.get(detail(case)).content.decode()
+    assert "Ledige boliger, der passer" in body
+    assert "/propose/" not in body
+    assert "Hjemløseenheden foreslår boligerne" in body
+
+
 # --- The whole CPR number -----------------------------------------------------------------
 
 
