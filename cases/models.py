@@ -143,6 +143,9 @@ class CaseConsent(models.Model):
     method = models.CharField(_("hvordan"), max_length=10, choices=Method.choices)
     given_on = models.DateField(_("givet den"), default=timezone.localdate)
     withdrawn_on = models.DateField(_("trukket tilbage den"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 

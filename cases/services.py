@@ -39,6 +39,13 @@ from referrals.services import next_reference, referral_close
 CASE_PERMS = ("view_case", "change_case")
 
 
+def _require_open(case: Case) -> None:
+    """A closed case is a record: new plans, stays, support and consents are refused.
+    Journal notes and withdrawing a consent stay possible."""
+    if not case.is_open:
+        raise ValidationError(_("Sagen er lukket. Den kan ikke ændres."))
+
+
 def _check_cpr(cpr: str, birth_date: date | None) -> tuple[str, date | None]:
     cpr = normalise_cpr(cpr) if cpr else ""
     if cpr:
@@ -189,6 +196,7 @@ def case_consent_record(
 ) -> CaseConsent:
     if existing := existing_submission(CaseConsent, submission_token, case=case, recorded_by=by):
         return existing
+    _require_open(case)
     if scope == CaseConsent.Scope.NGO and not ngo_name.strip():
         raise ValidationError({"ngo_name": _("Skriv navnet på organisationen.")})
     consent = CaseConsent(
@@ -200,14 +208,19 @@ def case_consent_record(
 
 @transaction.atomic
 def case_consent_withdraw(*, consent: CaseConsent, by, withdrawn_on: date | None = None) -> CaseConsent:
+    """The citizen withdraws a consent: possible at any time, also on a closed case."""
+    consent = CaseConsent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is None:
         consent.withdrawn_on = withdrawn_on or timezone.localdate()
-        consent.save(update_fields=["withdrawn_on"])
+        consent.withdrawn_by = by
+        consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     return consent
 
 
 @transaction.atomic
 def stay_start(*, case: Case, by, shelter: Shelter, entered_on: date) -> ShelterStay:
+    case = Case.objects.select_for_update().get(pk=case.pk)  # two posts at once make one stay
+    _require_open(case)
     if case.stays.filter(left_on__isnull=True).exists():
         raise ValidationError(_("Borgeren har allerede et igangværende herbergsophold."))
     if entered_on > timezone.localdate():
@@ -260,6 +273,7 @@ def action_plan_add(
 ) -> ActionPlan:
     if existing := existing_submission(ActionPlan, submission_token, case=case, created_by=by):
         return existing
+    _require_open(case)
     if next_review_on < made_on:
         raise ValidationError({"next_review_on": _("Opfølgningen skal ligge efter handleplanens dato.")})
     plan = ActionPlan(
@@ -287,6 +301,7 @@ def support_grant(
 ) -> SupportAssignment:
     if existing := existing_submission(SupportAssignment, submission_token, case=case):
         return existing
+    _require_open(case)
     if ends_on and ends_on < granted_on:
         raise ValidationError({"ends_on": _("Slutdatoen skal ligge efter visitationen.")})
     support = SupportAssignment(
@@ -307,6 +322,18 @@ def case_close(*, case: Case, by, reason: str, closed_on: date | None = None) ->
         return case
     if case.stays.filter(left_on__isnull=True).exists():
         raise ValidationError(_("Afslut herbergsopholdet, før sagen lukkes."))
+    from housing.models import Placement, VacancyOffer
+
+    if case.placements.filter(
+        status__in=(Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED), offer__isnull=False
+    ).exists():
+        raise ValidationError(_("Borgeren har sagt ja til en bolig. Registrér indflytningen eller borgerens nej, før sagen lukkes."))
+    # A home only proposed goes back to the allocation: the dwelling is free again.
+    proposed = case.placements.filter(status=Placement.Status.PROPOSED)
+    VacancyOffer.objects.filter(placements__in=proposed, status=VacancyOffer.Status.MATCHED).update(
+        status=VacancyOffer.Status.OFFERED
+    )
+    proposed.update(status=Placement.Status.DECLINED, declined_reason=_("Sagen blev lukket"))
     case.closed_on = closed_on or timezone.localdate()
     case.close_reason = reason
     case.full_clean(exclude=["citizen", "team", "created_by", "cohort_group"])
@@ -316,7 +343,10 @@ def case_close(*, case: Case, by, reason: str, closed_on: date | None = None) ->
 
 def case_workers(case: Case) -> list:
     """The users assigned to a case (django-guardian grants), who get its reminders."""
-    return [grant.user for grant in case.user_grants.filter(permission__codename="change_case").select_related("user")]
+    grants = case.user_grants.filter(
+        permission__codename="change_case", user__is_active=True, user__advisor__active=True
+    ).select_related("user")
+    return [grant.user for grant in grants]
 
 
 def cases_remind(*, today: date | None = None) -> int:

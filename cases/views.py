@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from cases import forms, selectors, services
@@ -28,6 +29,8 @@ CASE_ROLES = (Role.CASEWORKER, Role.ADVISOR)
 CASE_SEARCH_KEY = "bindeled_case_search"
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def case_list(request):
     """The cases of the user's team and those assigned to them: longest in shelter first.
@@ -46,6 +49,8 @@ def case_list(request):
     return render(request, "cases/case_list.html", {"page": page, "status": status, "q": search})
 
 
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(Role.CASEWORKER)
 def case_new(request):
     """Register a citizen and open a homelessness pathway."""
@@ -72,6 +77,9 @@ def _team_advisors(case):
 
 
 def _case_page(request, case, *, status=200, **bound_forms):
+    """Render the whole case. Every render is a read and is logged (who, which, when),
+    also the page shown again after a form error."""
+    accessed.send(sender=Case, instance=case)
     case = selectors.case_detail(case)
     active_placement = next((p for p in case.placements.all() if p.status != Placement.Status.DECLINED), None)
     context = {
@@ -106,7 +114,6 @@ def _case_page(request, case, *, status=200, **bound_forms):
 def case_detail(request, reference: str):
     """The whole case; the read is logged (who, which, when)."""
     case = selectors.get_case_for(request.user, reference)
-    accessed.send(sender=Case, instance=case)
     return _case_page(request, case)
 
 
@@ -137,6 +144,8 @@ def _placement_of(case, request) -> Placement:
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def journal_add(request, reference: str):
     return _case_action(
@@ -158,6 +167,8 @@ def journal_add(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def consent_add(request, reference: str):
     return _case_action(
@@ -178,6 +189,8 @@ def consent_add(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def consent_withdraw(request, reference: str, consent_id: int):
     case = selectors.get_case_for(request.user, reference)
@@ -190,6 +203,8 @@ def consent_withdraw(request, reference: str, consent_id: int):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def stay_start(request, reference: str):
     return _case_action(
@@ -205,6 +220,8 @@ def stay_start(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def stay_end(request, reference: str):
     def perform(case, data):
@@ -224,6 +241,8 @@ def stay_end(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def plan_add(request, reference: str):
     return _case_action(
@@ -237,6 +256,8 @@ def plan_add(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def support_add(request, reference: str):
     return _case_action(
@@ -250,6 +271,8 @@ def support_add(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def supported_accommodation_add(request, reference: str):
     return _case_action(
@@ -276,6 +299,8 @@ PLACEMENT_STEPS = {
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def placement_step(request, reference: str, step: str):
     if step not in PLACEMENT_STEPS:
@@ -299,6 +324,8 @@ def placement_step(request, reference: str, step: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def placement_decline(request, reference: str):
     return _case_action(
@@ -314,6 +341,8 @@ def placement_decline(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def subsidy_add(request, reference: str):
     return _case_action(
@@ -329,6 +358,8 @@ def subsidy_add(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def case_assign(request, reference: str):
     return _case_action(
@@ -343,6 +374,8 @@ def case_assign(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def case_close(request, reference: str):
     return _case_action(
@@ -356,6 +389,8 @@ def case_close(request, reference: str):
 
 
 @require_POST
+@sensitive_post_parameters()
+@sensitive_variables()
 @role_required(*CASE_ROLES)
 def case_export(request, reference: str):
     """Start the right-of-access case file; the page shows progress until it is ready."""

@@ -336,5 +336,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     # Cases: reads (and the right-of-access export) are logged; never the citizen's data.
     {"model": "cases.Case", "include_fields": ["team", "closed_on", "close_reason"]},
+    # Consents: who recorded and who withdrew them, and when.
+    {"model": "cases.CaseConsent", "include_fields": ["scope", "method", "given_on", "withdrawn_on", "withdrawn_by"]},
 )
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

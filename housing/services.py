@@ -26,11 +26,14 @@ def offer_create(
     submission_token: uuid.UUID | None = None,
 ) -> VacancyOffer:
     """An association offers a vacant dwelling of its own to the municipality."""
-    if submission_token and (existing := VacancyOffer.objects.filter(submission_token=submission_token).first()):
+    if existing := existing_submission(VacancyOffer, submission_token, offered_by=by):
         return existing
     staff = AssociationStaff.objects.filter(user=by, active=True).first()
     if staff is None or dwelling.department.organisation_id != staff.organisation_id:
         raise ValidationError(_("Du kan kun tilbyde boliger fra din egen boligorganisation."))
+    Dwelling.objects.select_for_update().filter(pk=dwelling.pk).first()  # one offer at a time per dwelling
+    if existing := existing_submission(VacancyOffer, submission_token, offered_by=by):
+        return existing  # the other post of a double submit got here first
     if VacancyOffer.objects.filter(dwelling=dwelling, status__in=VacancyOffer.OPEN_STATUSES).exists():
         raise ValidationError({"dwelling": _("Lejemålet er allerede tilbudt kommunen og venter på svar.")})
     offer = VacancyOffer(
@@ -43,8 +46,7 @@ def offer_create(
         submission_token=submission_token,
     )
     offer.full_clean(exclude=["dwelling", "offered_by", "submission_token"])
-    offer.save()
-    return offer
+    return save_once(offer, offered_by=by)[0]
 
 
 @transaction.atomic
@@ -61,6 +63,9 @@ def offer_return(*, offer: VacancyOffer, by, reason: str) -> VacancyOffer:
     offer.status, offer.return_reason = VacancyOffer.Status.RETURNED, reason
     offer.save(update_fields=["status", "return_reason"])
     return offer
+
+
+HOUSED = (Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED, Placement.Status.MOVED_IN)
 
 
 def _active_placement(case):
@@ -119,27 +124,35 @@ def placement_supported_accommodation(
     return save_once(placement, case=case)[0]
 
 
-def _advance(placement: Placement, *, allowed_from: tuple, to: str) -> Placement:
+def _advance(placement: Placement, *, allowed_from: tuple, to: str) -> tuple[Placement, bool]:
+    """Lock the placement and move it one step. Returns (placement, changed): a step that
+    was already taken (a double submit) changes nothing and must have no side effects."""
     # Lock only the placement row: PostgreSQL refuses FOR UPDATE across the nullable offer join.
     placement = (
-        Placement.objects.select_for_update(of=("self",)).select_related("offer__dwelling__department").get(pk=placement.pk)
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("case", "offer__dwelling__department")
+        .get(pk=placement.pk)
     )
     if placement.status == to:
-        return placement
+        return placement, False
+    if not placement.case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
     if placement.status not in allowed_from:
         raise ValidationError(
             _("Boligen kan ikke gå fra '%(current)s' til '%(next)s'.")
             % {"current": placement.get_status_display(), "next": Placement.Status(to).label}
         )
     placement.status = to
-    return placement
+    return placement, True
 
 
 @transaction.atomic
 def placement_accept(*, placement: Placement, by, move_in_on: date | None = None) -> Placement:
     """The citizen says yes. The district's advisors are told, for move-in support (seed 003)."""
-    placement = _advance(placement, allowed_from=(Placement.Status.PROPOSED,), to=Placement.Status.ACCEPTED)
-    if placement.status == Placement.Status.ACCEPTED and move_in_on:
+    placement, changed = _advance(placement, allowed_from=(Placement.Status.PROPOSED,), to=Placement.Status.ACCEPTED)
+    if not changed:
+        return placement
+    if move_in_on:
         placement.move_in_on = move_in_on
     placement.save(update_fields=["status", "move_in_on"])
     if placement.offer:
@@ -161,7 +174,11 @@ def placement_accept(*, placement: Placement, by, move_in_on: date | None = None
 def placement_decline(*, placement: Placement, by, reason: str) -> Placement:
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv, hvorfor borgeren siger nej.")})
-    placement = _advance(placement, allowed_from=(Placement.Status.PROPOSED, Placement.Status.ACCEPTED), to=Placement.Status.DECLINED)
+    placement, changed = _advance(
+        placement, allowed_from=(Placement.Status.PROPOSED, Placement.Status.ACCEPTED), to=Placement.Status.DECLINED
+    )
+    if not changed:
+        return placement  # declined before: the dwelling may already be someone else's
     placement.declined_reason = reason.strip()
     placement.save(update_fields=["status", "declined_reason"])
     if placement.offer:
@@ -171,18 +188,20 @@ def placement_decline(*, placement: Placement, by, reason: str) -> Placement:
 
 @transaction.atomic
 def placement_lease_signed(*, placement: Placement, by) -> Placement:
-    placement = _advance(placement, allowed_from=(Placement.Status.ACCEPTED,), to=Placement.Status.LEASE_SIGNED)
-    placement.save(update_fields=["status"])
+    placement, changed = _advance(placement, allowed_from=(Placement.Status.ACCEPTED,), to=Placement.Status.LEASE_SIGNED)
+    if changed:
+        placement.save(update_fields=["status"])
     return placement
 
 
 @transaction.atomic
 def placement_move_in(*, placement: Placement, by, move_in_on: date) -> Placement:
-    placement = _advance(
+    placement, changed = _advance(
         placement, allowed_from=(Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED), to=Placement.Status.MOVED_IN
     )
-    placement.move_in_on = move_in_on
-    placement.save(update_fields=["status", "move_in_on"])
+    if changed:
+        placement.move_in_on = move_in_on
+        placement.save(update_fields=["status", "move_in_on"])
     return placement
 
 
@@ -199,6 +218,10 @@ def subsidy_grant(
     """A municipal rent subsidy for at most five years (udslusningsbolig)."""
     if existing := existing_submission(RentSubsidy, submission_token, placement=placement):
         return existing
+    if not placement.case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if placement.offer_id is None or placement.status not in HOUSED:
+        raise ValidationError(_("Huslejetilskud gives til en bolig, borgeren har sagt ja til."))
     subsidy = RentSubsidy(
         placement=placement,
         monthly_amount=monthly_amount,

@@ -47,6 +47,7 @@ def test_no_shelter_reminder_once_a_home_is_accepted(caseworker, shelter):
 def test_subsidy_ending_within_three_months_is_reminded_once(caseworker):
     case = open_case(by=caseworker)
     placement = allocation.placement_propose(case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker)
+    placement = allocation.placement_accept(placement=placement, by=caseworker)
     today = timezone.localdate()
     allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=900, starts_on=today - timedelta(days=700), ends_on=today + timedelta(days=80))
     allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=900, starts_on=today, ends_on=today + timedelta(days=400))

@@ -193,8 +193,9 @@ def test_accepting_tells_the_districts_advisor_without_personal_data(case, casew
 @pytest.mark.parametrize(("years", "allowed"), [(5, True), (6, False)])
 def test_rent_subsidy_is_limited_to_five_years(case, caseworker, years, allowed):
     placement = allocation.placement_propose(case=case, offer=offer_in(rent=4000), by=caseworker)
+    placement = allocation.placement_accept(placement=placement, by=caseworker)
     starts = date(2026, 1, 1)
-    ends = date(2026 + years, 1, 1) if allowed else date(2026 + years, 1, 1)
+    ends = date(2026 + years, 1, 1)
     if allowed:
         subsidy = allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=800, starts_on=starts, ends_on=ends)
         assert subsidy.pk
