@@ -1,5 +1,7 @@
 """Forms for citizens and cases. Each action form has its own prefix: one page, many forms."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -9,8 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.cpr import normalise_cpr
 from cases.models import JOURNAL_MAX_LENGTH, Case, CaseConsent, CohortGroup, Shelter, ShelterStay, SupportKind, TargetGroup
-from config.forms import DkfdsFormMixin, SubmissionTokenMixin, date_field, limited_text
+from config.forms import DkfdsFormMixin, KronerField, SubmissionTokenMixin, date_field, limited_text
 from housing.models import Placement, RentSubsidy
+
+
+PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
 
 
 class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
@@ -22,20 +27,25 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         help_text=_("10 cifre, fx 010190-1234. Gemmes krypteret."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    birth_date = date_field(_("Fødselsdato"), required=False, help_text=_("Udfyldes automatisk, hvis du skriver CPR-nummeret."))
+    birth_date = date_field(_("Fødselsdato"), required=False, help_text=_("Du behøver ikke udfylde den, hvis du skriver CPR-nummeret."))
     phone = forms.CharField(
         label=_("Telefon"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
-    max_rent = forms.IntegerField(
+    target_group = forms.ChoiceField(label=_("Målgruppe"), choices=TargetGroup.choices, widget=forms.RadioSelect)
+    max_rent = KronerField(
         label=_("Betalingsevne (kr. pr. måned)"),
         min_value=0,
         max_value=50_000,
+        error_messages={
+            "invalid": _("Skriv betalingsevnen som et helt antal kroner, fx 4800."),
+            "min_value": _("Betalingsevnen kan ikke være negativ."),
+            "max_value": _("Betalingsevnen kan højst være 50.000 kr. om måneden."),
+        },
         help_text=_("Hvor meget borgeren kan betale i husleje om måneden."),
     )
-    target_group = forms.ChoiceField(label=_("Målgruppe"), choices=TargetGroup.choices, widget=forms.RadioSelect)
     shelter = forms.ModelChoiceField(
         label=_("Bor på herberg"), queryset=Shelter.objects.filter(active=True), required=False, empty_label=_("Ikke på herberg")
     )
@@ -55,6 +65,12 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
             return normalise_cpr(cpr)
         except ValidationError as error:
             raise ValidationError(error.message_dict["cpr"]) from None
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (not PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 8):
+            raise ValidationError(_("Skriv telefonnummeret med cifre, fx 12 34 56 78 eller +45 12 34 56 78."))
+        return phone
 
     def clean(self):
         cleaned = super().clean()
@@ -125,6 +141,10 @@ class ActionPlanForm(DkfdsFormMixin, SubmissionTokenMixin):
     goals = limited_text(_("Mål"), limit=JOURNAL_MAX_LENGTH, rows=4)
     next_review_on = date_field(_("Næste opfølgning"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("made_on", timezone.localdate())
+
 
 class SupportForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "support"
@@ -161,7 +181,16 @@ class PlacementDeclineForm(DkfdsFormMixin, forms.Form):
 
 class SubsidyForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "subsidy"
-    monthly_amount = forms.IntegerField(label=_("Tilskud pr. måned (kr.)"), min_value=1, max_value=20_000)
+    monthly_amount = KronerField(
+        label=_("Tilskud pr. måned (kr.)"),
+        min_value=1,
+        max_value=20_000,
+        error_messages={
+            "invalid": _("Skriv tilskuddet som et helt antal kroner, fx 800."),
+            "min_value": _("Tilskuddet skal være mindst 1 kr."),
+            "max_value": _("Tilskuddet kan højst være 20.000 kr. om måneden."),
+        },
+    )
     starts_on = date_field(_("Fra"))
     ends_on = date_field(_("Til"), help_text=_("Højst 5 år."))
 

@@ -228,22 +228,27 @@ def stay_start(*, case: Case, by, shelter: Shelter, entered_on: date) -> Shelter
     return ShelterStay.objects.create(case=case, shelter=shelter, entered_on=entered_on)
 
 
-def discharge_missing(case: Case) -> list[str]:
-    """What is missing before a discharge to own home or supported accommodation (seed 002)."""
+def discharge_checklist(case: Case) -> list[tuple[str, str]]:
+    """What is missing before a discharge to own home or supported accommodation (seed 002),
+    each with the part of the case page where it is added."""
     from housing.models import Placement
 
     missing = []
     if not case.action_plans.exists():
-        missing.append(_("en handleplan"))
+        missing.append((_("en handleplan"), "handleplan"))
     placements = case.placements.all()
     if not (
         placements.filter(status=Placement.Status.MOVED_IN).exists()
         or placements.filter(kind=Placement.Kind.SUPPORTED_ACCOMMODATION).exclude(status=Placement.Status.DECLINED).exists()
     ):
-        missing.append(_("en bolig, borgeren er flyttet ind i, eller en afgørelse om botilbud"))
+        missing.append((_("en bolig, borgeren er flyttet ind i, eller en afgørelse om botilbud"), "bolig"))
     if not case.support.exists():
-        missing.append(_("en afgørelse om bostøtte"))
+        missing.append((_("en afgørelse om bostøtte"), "bostoette"))
     return missing
+
+
+def discharge_missing(case: Case) -> list[str]:
+    return [text for text, _anchor in discharge_checklist(case)]
 
 
 @transaction.atomic

@@ -89,7 +89,7 @@ def _case_page(request, case, *, status=200, **bound_forms):
         "open_stay": next((stay for stay in case.stays.all() if stay.left_on is None), None),
         "active_placement": active_placement,
         "offers": list(offers_for_case(request.user, case)[:10]) if case.is_open and not active_placement else [],
-        "discharge_missing": services.discharge_missing(case),
+        "discharge_missing": services.discharge_checklist(case),
         "journal_form": forms.JournalForm(case=case),
         "consent_form": forms.CaseConsentForm(),
         "stay_form": forms.StayStartForm(),

@@ -17,12 +17,24 @@ WIDGET_CLASSES = {
 }
 
 
+def _required_message(field) -> str:
+    """A required-field error that names the field, instead of Django's 'Dette felt er
+    påkrævet.', which says nothing in an error summary with several of them."""
+    label = str(field.label or "")
+    if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) or isinstance(field.widget, forms.RadioSelect):
+        return _("Vælg en mulighed under »%(label)s«.") % {"label": label}
+    return _("Udfyld feltet »%(label)s«.") % {"label": label}
+
+
 class DkfdsFormMixin:
     """Give widgets DKFDS classes and point aria-describedby at the hint and the error."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        default_required = forms.Field.default_error_messages["required"]
         for field in self.fields.values():
+            if field.required and field.label and str(field.error_messages.get("required")) == str(default_required):
+                field.error_messages["required"] = _required_message(field)
             css = next(
                 (c for widget_type, c in WIDGET_CLASSES.items() if isinstance(field.widget, widget_type)),
                 "form-input",
@@ -84,6 +96,23 @@ class SubmissionTokenMixin(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+class KronerField(forms.IntegerField):
+    """Whole kroner as people type them: '4800', '4.800', '4 800 kr.' all mean 4800.
+    A text field with the number keyboard: type=number would drop '4.800' silently."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("min", None), attrs.pop("max", None), attrs.pop("step", None)
+        return {**attrs, "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("kr.").removesuffix("kr").replace(".", "").replace(" ", "").replace("\xa0", "")
+        return super().to_python(value)
 
 
 def date_field(label, *, required=True, help_text=""):

@@ -32,7 +32,7 @@ class Advisor(models.Model):
     class Role(models.TextChoices):
         HOUSING_ADVISOR = "housing_advisor", _("boligrådgiver")
         HOUSING_SOCIAL_WORKER = "housing_social_worker", _("boligsocial medarbejder")
-        HOMELESSNESS_CASEWORKER = "homelessness_caseworker", _("sagsbehandler, Hjemløseenheden")
+        HOMELESSNESS_CASEWORKER = "homelessness_caseworker", _("sagsbehandler på hjemløseområdet")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -36,6 +36,10 @@ class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
     )
     monthly_rent = forms.DecimalField(
         label=_("Månedlig husleje (kr.)"), min_value=0, max_digits=9, decimal_places=2,
+        error_messages={
+            "invalid": _("Skriv huslejen i kroner, fx 5800."),
+            "min_value": _("Huslejen kan ikke være negativ."),
+        },
         help_text=_("Huslejen borgeren skal betale, før evt. tilskud."),
     )
     available_from = date_field(_("Ledig fra"))

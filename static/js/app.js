@@ -27,3 +27,22 @@ document.addEventListener("submit", function (event) {
     });
   }
 });
+
+// A link to a closed <details> (the "Der mangler" list on a case) opens it and moves
+// focus into it, so the form is right there for keyboard and screen reader users.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("a[href^='#']");
+  if (!link || link.getAttribute("href").length < 2) {
+    return;
+  }
+  var target = document.getElementById(link.getAttribute("href").slice(1));
+  if (target && target.tagName === "DETAILS") {
+    target.open = true;
+    var summary = target.querySelector("summary");
+    if (summary) {
+      event.preventDefault();
+      target.scrollIntoView();
+      summary.focus();
+    }
+  }
+});

@@ -54,8 +54,10 @@ def _expect_flash(page, text: str) -> None:
     expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
 
 
-def _error_summary(page):
-    return page.get_by_role("alert").filter(has=page.get_by_role("heading", name="Der er problemer", exact=True))
+def _error_summary(page, about: str):
+    """The error summary of one of the case page's forms ("Der er problemer med udskrivningen")."""
+    heading = page.get_by_role("heading", name=f"Der er problemer med {about}", exact=True)
+    return page.get_by_role("alert").filter(has=heading)
 
 
 def _open_details(scope, summary: str) -> None:
@@ -226,7 +228,7 @@ def test_a_citizen_goes_from_shelter_to_own_home(demo_world, new_page):
 
     # 2. Without a home the stay cannot end as a move to an own home: the page says what is missing.
     _end_stay(caseworker, "Flyttet i egen bolig")
-    summary = _error_summary(caseworker)
+    summary = _error_summary(caseworker, "udskrivningen")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Opholdet kan ikke afsluttes som udflytning endnu. Der mangler:")
     expect(summary).to_contain_text("en bolig, borgeren er flyttet ind i, eller en afgørelse om botilbud")
@@ -257,11 +259,11 @@ def test_a_citizen_goes_from_shelter_to_own_home(demo_world, new_page):
 
     # 5. The citizen says yes, moving in in three weeks.
     card.get_by_label(re.compile(r"^Indflytning")).fill(_day(21))
-    card.get_by_role("button", name="Borgeren siger ja", exact=True).click()
+    card.get_by_role("button", name="Registrér borgerens ja", exact=True).click()
     _expect_flash(caseworker, "Borgeren har sagt ja. Boligrådgiveren i området får besked.")
     card = _placement_card(caseworker, dwelling)
     expect(card).to_contain_text("accepteret af borgeren")
-    expect(card.get_by_role("button", name="Borgeren siger ja", exact=True)).to_have_count(0)
+    expect(card.get_by_role("button", name="Registrér borgerens ja", exact=True)).to_have_count(0)
 
     # 6. The association sees the outcome, but not who the citizen is.
     association.reload()
@@ -291,11 +293,11 @@ def test_a_citizen_goes_from_shelter_to_own_home(demo_world, new_page):
     # 8. The citizen moves in; now the shelter stay can end as a move to an own home.
     card = _placement_card(caseworker, dwelling)
     card.get_by_label(re.compile(r"^Indflytning")).fill(_day())
-    card.get_by_role("button", name="Flyttet ind", exact=True).click()
+    card.get_by_role("button", name="Registrér indflytning", exact=True).click()
     _expect_flash(caseworker, "Indflytningen er registreret.")
     card = _placement_card(caseworker, dwelling)
     expect(card).to_contain_text("flyttet ind")
-    expect(card.get_by_role("button", name="Flyttet ind", exact=True)).to_have_count(0)
+    expect(card.get_by_role("button", name="Registrér indflytning", exact=True)).to_have_count(0)
     expect(_main(caseworker)).to_contain_text("Handleplan, bolig og bostøtte er på plads. Opholdet kan afsluttes.")
 
     _end_stay(caseworker, "Flyttet i egen bolig")
@@ -340,4 +342,35 @@ def test_only_the_municipality_can_open_a_case(demo_world, new_page):
         screenshot(page, f"home-06-no-case-for-{username}")
         errors += _without_expected_status(page_errors, f"/cases/{reference}/", 404)
 
+    assert errors == [], "console errors:\n" + "\n".join(errors)
+
+
+def test_what_is_missing_leads_to_its_form_and_errors_open_it(demo_world, page):
+    """"Der mangler: en handleplan" opens the plan form; an empty plan comes back with the
+    form open, its own error summary, and links that reach the fields."""
+    errors = watch_console(page)
+    log_in(page, "hjem.sag")
+    page.goto("/cases/")
+    main = _main(page)
+    # In the demo, Bettina Lykkeberg is in a shelter with support but no action plan yet.
+    main.locator("tbody tr").filter(has_text="Bettina Lykkeberg").get_by_role("link", name=CASE_REFERENCE).click()
+    main = _main(page)
+    missing = main.get_by_role("link", name="en handleplan", exact=True)
+    expect(missing).to_be_visible()
+    missing.click()
+    plan = main.locator("details#handleplan")
+    expect(plan).to_have_attribute("open", "")
+    expect(plan.locator("summary")).to_be_focused()
+
+    plan.get_by_role("button", name="Gem handleplan", exact=True).click()
+    summary = _error_summary(page, "handleplanen")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Udfyld feltet »Mål«.")
+    main = _main(page)
+    expect(main.locator("details#handleplan")).to_have_attribute("open", "")
+    summary.get_by_role("link", name="Udfyld feltet »Mål«.", exact=True).click()
+    expect(main.get_by_label("Mål", exact=True)).to_be_focused()
+    screenshot(page, "home-07-plan-error-opens-the-form")
+    reference = CASE_REFERENCE.search(page.url).group(0)
+    errors = _without_expected_status(errors, f"/cases/{reference}/handleplan/", 400)
     assert errors == [], "console errors:\n" + "\n".join(errors)
