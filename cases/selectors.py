@@ -90,15 +90,27 @@ def _open_stay_entered():
     )
 
 
-def case_list_for(user, *, status: str = "open", search: str = "") -> QuerySet[Case]:
-    """The case list: open cases first by longest shelter stay, with what each row shows."""
+SHELTER_FILTERS = {"shelter": 0, "60": 60, "80": 80}
+
+
+def case_list_for(user, *, status: str = "open", search: str = "", shelter: str = "") -> QuerySet[Case]:
+    """The case list: open cases first by longest shelter stay, with what each row shows.
+
+    search: every word must be in the name or the case number, in any order
+    ("lykkeberg bettina", "00002"). shelter: only citizens in a shelter, or there for
+    at least 60 / 80 days.
+    """
     cases = cases_visible_to(user).select_related("citizen", "team").annotate(in_shelter_since=_open_stay_entered())
     if status == "open":
         cases = cases.filter(closed_on__isnull=True)
     elif status == "closed":
         cases = cases.filter(closed_on__isnull=False)
-    if search:
-        cases = cases.filter(Q(reference__iexact=search) | Q(citizen__name__icontains=search))
+    for word in search.split()[:5]:
+        cases = cases.filter(Q(reference__icontains=word) | Q(citizen__name__icontains=word))
+    if shelter in SHELTER_FILTERS:
+        cases = cases.filter(
+            in_shelter_since__lte=timezone.localdate() - timedelta(days=SHELTER_FILTERS[shelter])
+        )
     return cases.prefetch_related(
         Prefetch(
             "user_grants",

@@ -346,6 +346,16 @@ def case_close(*, case: Case, by, reason: str, closed_on: date | None = None) ->
     return case
 
 
+@transaction.atomic
+def case_reopen(*, case: Case, by) -> Case:
+    """Open a closed case again (the citizen comes back). The change is audit-logged."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.closed_on:
+        case.closed_on, case.close_reason = None, ""
+        case.save(update_fields=["closed_on", "close_reason"])
+    return case
+
+
 def case_workers(case: Case) -> list:
     """The users assigned to a case (django-guardian grants), who get its reminders."""
     grants = case.user_grants.filter(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<str:reference>/tilskud/", views.subsidy_add, name="subsidy"),
     path("<str:reference>/tildel/", views.case_assign, name="assign"),
     path("<str:reference>/luk/", views.case_close, name="close"),
+    path("<str:reference>/genaabn/", views.case_reopen, name="reopen"),
     path("<str:reference>/sagsakter/", views.case_export, name="export_start"),
     path("<str:reference>/sagsakter/<int:export_id>/", views.case_export_status, name="export"),
     path("<str:reference>/sagsakter/<int:export_id>/pdf/", views.case_export_download, name="export_download"),

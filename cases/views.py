@@ -40,13 +40,16 @@ def case_list(request):
     """
     if request.method == "POST":
         request.session[CASE_SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
-        status = request.POST.get("status", "open")
-        return redirect(f"{reverse('cases:list')}?{urlencode({'status': status})}")
+        filters = {"status": request.POST.get("status", "open"), "herberg": request.POST.get("herberg", "")}
+        return redirect(f"{reverse('cases:list')}?{urlencode({k: v for k, v in filters.items() if v})}")
     status = request.GET.get("status", "open")
+    shelter = request.GET.get("herberg", "")
     search = request.session.get(CASE_SEARCH_KEY, "")
-    cases = selectors.case_list_for(request.user, status=status, search=search)
+    cases = selectors.case_list_for(request.user, status=status, search=search, shelter=shelter)
     page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("side"))
-    return render(request, "cases/case_list.html", {"page": page, "status": status, "q": search})
+    return render(
+        request, "cases/case_list.html", {"page": page, "status": status, "shelter": shelter, "q": search}
+    )
 
 
 @sensitive_post_parameters()
@@ -293,6 +296,7 @@ def supported_accommodation_add(request, reference: str):
 
 PLACEMENT_STEPS = {
     "accept": (allocation.placement_accept, _("Borgeren har sagt ja. Boligrådgiveren i området får besked.")),
+    "withdraw": (allocation.placement_withdraw, _("Forslaget er trukket tilbage, og boligen er ledig igen.")),
     "lease": (allocation.placement_lease_signed, _("Lejekontrakten er registreret.")),
     "move_in": (allocation.placement_move_in, _("Indflytningen er registreret.")),
 }
@@ -309,7 +313,7 @@ def placement_step(request, reference: str, step: str):
 
     def perform(case, data):
         placement = _placement_of(case, request)
-        if step == "lease":
+        if step in ("lease", "withdraw"):
             service(placement=placement, by=request.user)
         elif step == "move_in":
             if not data["move_in_on"]:
@@ -386,6 +390,15 @@ def case_close(request, reference: str):
         perform=lambda case, data: services.case_close(case=case, by=request.user, reason=data["reason"]),
         done_text=_("Sagen er lukket."),
     )
+
+
+@require_POST
+@role_required(*CASE_ROLES)
+def case_reopen(request, reference: str):
+    case = selectors.get_case_for(request.user, reference)
+    services.case_reopen(case=case, by=request.user)
+    messages.success(request, _("Sagen er genåbnet."))
+    return redirect("cases:detail", reference=case.reference)
 
 
 @require_POST

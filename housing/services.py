@@ -170,20 +170,31 @@ def placement_accept(*, placement: Placement, by, move_in_on: date | None = None
     return placement
 
 
-@transaction.atomic
-def placement_decline(*, placement: Placement, by, reason: str) -> Placement:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Skriv, hvorfor borgeren siger nej.")})
-    placement, changed = _advance(
-        placement, allowed_from=(Placement.Status.PROPOSED, Placement.Status.ACCEPTED), to=Placement.Status.DECLINED
-    )
+def _decline(placement: Placement, *, reason: str, allowed_from: tuple) -> Placement:
+    placement, changed = _advance(placement, allowed_from=allowed_from, to=Placement.Status.DECLINED)
     if not changed:
         return placement  # declined before: the dwelling may already be someone else's
-    placement.declined_reason = reason.strip()
+    placement.declined_reason = reason
     placement.save(update_fields=["status", "declined_reason"])
     if placement.offer:
         VacancyOffer.objects.filter(pk=placement.offer_id).update(status=VacancyOffer.Status.OFFERED)
     return placement
+
+
+@transaction.atomic
+def placement_decline(*, placement: Placement, by, reason: str) -> Placement:
+    """The citizen says no, before or after saying yes; the dwelling is offered again."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv, hvorfor borgeren siger nej.")})
+    return _decline(
+        placement, reason=reason.strip(), allowed_from=(Placement.Status.PROPOSED, Placement.Status.ACCEPTED)
+    )
+
+
+@transaction.atomic
+def placement_withdraw(*, placement: Placement, by) -> Placement:
+    """The caseworker takes a proposal back before the citizen has answered."""
+    return _decline(placement, reason=_("Forslaget blev trukket tilbage"), allowed_from=(Placement.Status.PROPOSED,))
 
 
 @transaction.atomic

@@ -285,3 +285,33 @@ def test_advisor_links_a_concern_to_a_visible_case_only(client, advisor, reporte
     assert client.post(url, {"link-reference": own.reference.lower()}).status_code == 302
     referral.refresh_from_db()
     assert referral.case == own
+
+
+def test_case_search_finds_words_in_any_order_and_part_of_the_case_number(client, caseworker, case):
+    open_case(by=caseworker, name="Bodil Andersen")
+    client.force_login(caseworker)
+    for term in ("dammgaard aksel", case.reference.rsplit("-", 1)[-1], case.reference.lower()):
+        response = client.post(reverse("cases:list"), {"q": term, "status": "open"})
+        body = client.get(response.url).content.decode()
+        assert "Aksel Dammgaard" in body and "Bodil Andersen" not in body, term
+
+
+def test_the_start_page_numbers_open_the_cases_behind_them(client, caseworker, shelter):
+    today = timezone.localdate()
+    open_case(by=caseworker, name="Firs-fem Dage", shelter=shelter, entered_on=today - timedelta(days=85))
+    open_case(by=caseworker, name="Tres-fem Dage", shelter=shelter, entered_on=today - timedelta(days=65))
+    open_case(by=caseworker, name="Ti Dage", shelter=shelter, entered_on=today - timedelta(days=10))
+    open_case(by=caseworker, name="Ikke Herberg")
+    client.force_login(caseworker)
+    start = client.get(reverse("start")).content.decode()
+    expected = {
+        "shelter": {"Firs-fem Dage", "Tres-fem Dage", "Ti Dage"},
+        "60": {"Firs-fem Dage", "Tres-fem Dage"},
+        "80": {"Firs-fem Dage"},
+    }
+    names = {"Firs-fem Dage", "Tres-fem Dage", "Ti Dage", "Ikke Herberg"}
+    for value, shown in expected.items():
+        url = f"{reverse('cases:list')}?herberg={value}"
+        assert f'href="{url}"' in start
+        body = client.get(url).content.decode()
+        assert {name for name in names if name in body} == shown, value

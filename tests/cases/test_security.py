@@ -500,3 +500,44 @@ def test_an_offer_token_from_another_organisation_never_returns_their_offer(asso
             submission_token=token,
         )
     assert list(type(theirs).objects.all()) == [theirs]
+
+
+def test_a_proposal_can_be_withdrawn_until_the_citizen_answers(client, caseworker, case):
+    offer = VacancyOfferFactory(monthly_rent=4000)
+    placement = allocation.placement_propose(case=case, offer=offer, by=caseworker)
+    client.force_login(caseworker)
+    page = client.get(detail(case)).content.decode()
+    assert "Træk forslaget tilbage" in page
+    url = reverse("cases:placement_step", args=[case.reference, "withdraw"])
+    assert client.post(url, {"placement": str(placement.pk)}).status_code == 302
+    placement.refresh_from_db()
+    offer.refresh_from_db()
+    assert placement.status == Placement.Status.DECLINED and offer.status == offer.Status.OFFERED
+
+    again = allocation.placement_propose(case=case, offer=offer, by=caseworker)
+    allocation.placement_accept(placement=again, by=caseworker)
+    response = client.post(url, {"placement": str(again.pk)})
+    assert response.status_code == 400
+    again.refresh_from_db()
+    assert again.status == Placement.Status.ACCEPTED
+
+
+def test_a_closed_case_can_be_reopened_and_it_is_logged(client, caseworker, closed_case):
+    from auditlog.models import LogEntry
+
+    client.force_login(caseworker)
+    page = client.get(detail(closed_case)).content.decode()
+    assert "Genåbn sagen" in page and "Sagen blev lukket med årsagen" in page
+    assert client.post(reverse("cases:reopen", args=[closed_case.reference])).status_code == 302
+    closed_case.refresh_from_db()
+    assert closed_case.is_open and closed_case.close_reason == ""
+    changes = LogEntry.objects.get_for_object(closed_case).filter(action=LogEntry.Action.UPDATE, actor=caseworker)
+    assert changes.exists()
+
+
+@pytest.mark.parametrize("persona", ["advisor", "association_staff", "administrator", "caseworker_elsewhere"])
+def test_others_cannot_reopen_a_case(client, request, persona, closed_case):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(reverse("cases:reopen", args=[closed_case.reference])).status_code == 404
+    closed_case.refresh_from_db()
+    assert not closed_case.is_open
