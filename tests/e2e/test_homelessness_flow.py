@@ -136,6 +136,11 @@ def _add_plan_and_support(page) -> None:
 
 
 def _end_stay(page, exit_label: str) -> None:
+    """The discharge form is folded away while something is missing: open it if needed."""
+    form = _main(page).locator("details#afslut-ophold")
+    if form.get_attribute("open") is None:
+        form.locator("summary").click()
+    expect(form).to_have_attribute("open", "")
     page.get_by_label("Udskrevet", exact=True).fill(_day())
     page.get_by_role("group", name="Udskrevet til", exact=True).get_by_label(exit_label, exact=True).check()
     page.get_by_role("button", name="Afslut opholdet", exact=True).click()
