@@ -162,6 +162,49 @@ def candidates_for_offer(user, offer: VacancyOffer):
     )
 
 
+def candidate_counts(user, offers) -> dict[int, int]:
+    """How many of the user's citizens fit each of these offers, by the matching page's
+    rules (rent ability plus the most subsidy covers the rent, the target group fits the
+    kind of home, no home on the way). One grouped query for the whole pool of citizens,
+    then a binary search per offer: constant queries, whatever the page shows."""
+    from bisect import bisect_left
+    from itertools import accumulate
+
+    from cases.selectors import cases_visible_to
+
+    rows = (
+        cases_visible_to(user)
+        .filter(closed_on__isnull=True, kind="homelessness")
+        .exclude(Exists(Placement.objects.filter(case=OuterRef("pk"), status__in=HOUSED)))
+        .order_by()
+        .values_list("citizen__target_group", "citizen__max_rent")
+        .annotate(n=Count("pk"))
+    )
+    by_group: dict[str, list[tuple[int, int]]] = {}
+    for group, rent, n in rows:
+        by_group.setdefault(group, []).append((rent, n))
+    tables = {}
+    for group, pairs in by_group.items():
+        pairs.sort()
+        rents = [rent for rent, _n in pairs]
+        # at_least[i]: citizens in the group whose rent ability is at least rents[i]
+        at_least = list(accumulate(reversed([n for _rent, n in pairs])))[::-1] + [0]
+        tables[group] = (rents, at_least)
+    counts = {}
+    for offer in offers:
+        if offer.dwelling.department.allocation_stop:
+            counts[offer.pk] = 0
+            continue
+        needed = offer.monthly_rent - settings.ALLOCATION_MAX_SUBSIDY
+        total = 0
+        for group in FITTING_GROUPS[offer.dwelling.kind]:
+            if group in tables:
+                rents, at_least = tables[group]
+                total += at_least[bisect_left(rents, needed)]
+        counts[offer.pk] = total
+    return counts
+
+
 def offers_for_case(user, case) -> QuerySet[VacancyOffer]:
     """Open offers that fit a citizen, soonest answer deadline first."""
     kinds = [kind for kind, groups in FITTING_GROUPS.items() if case.citizen.target_group in groups]

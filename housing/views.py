@@ -48,9 +48,17 @@ def department_detail(request, pk: int):
 @role_required(Role.ASSOCIATION_STAFF, Role.CASEWORKER)
 def offer_list(request):
     """Association staff: their offers and each one's outcome. Caseworkers: open offers."""
-    offers = selectors.offer_list_for(request.user, status=request.GET.get("status", ""))
+    status = request.GET.get("status", "")
+    offers = selectors.offer_list_for(request.user, status=status)
+    show_candidates = role_of(request.user) is Role.CASEWORKER and status in ("", "offered")
     page = Paginator(offers, 25).get_page(request.GET.get("side"))
-    return render(request, "housing/offer_list.html", {"page": page, "status": request.GET.get("status", "")})
+    if show_candidates:
+        counts = selectors.candidate_counts(request.user, page.object_list)
+        for offer in page.object_list:
+            offer.candidates = counts[offer.pk]
+    return render(
+        request, "housing/offer_list.html", {"page": page, "status": status, "show_candidates": show_candidates}
+    )
 
 
 @role_required(Role.ASSOCIATION_STAFF)

@@ -315,3 +315,31 @@ def test_the_start_page_numbers_open_the_cases_behind_them(client, caseworker, s
         assert f'href="{url}"' in start
         body = client.get(url).content.decode()
         assert {name for name in names if name in body} == shown, value
+
+
+def test_the_offer_list_shows_how_many_citizens_fit_each_offer(client, caseworker, shelter, django_assert_max_num_queries):
+    from housing.models import Dwelling
+
+    cheap = VacancyOfferFactory(monthly_rent=4000, dwelling=DwellingFactory(kind=Dwelling.Kind.FAMILY))
+    dear = VacancyOfferFactory(monthly_rent=20000, dwelling=DwellingFactory(kind=Dwelling.Kind.FAMILY))
+    youth = VacancyOfferFactory(monthly_rent=3000, dwelling=DwellingFactory(kind=Dwelling.Kind.YOUTH))
+    for n in range(3):
+        open_case(by=caseworker, name=f"Voksen {n}", max_rent=5000, target_group="single_adult")
+    housed = open_case(by=caseworker, name="Har bolig", max_rent=5000, target_group="single_adult")
+    from housing import services as allocation
+
+    allocation.placement_propose(case=housed, offer=VacancyOfferFactory(monthly_rent=4000), by=caseworker)
+    client.force_login(caseworker)
+    client.get(reverse("housing:offer_list"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("housing:offer_list"))
+    counts = {offer.pk: offer.candidates for offer in response.context["page"].object_list}
+    assert counts[cheap.pk] == 3  # the housed citizen no longer counts
+    assert counts[dear.pk] == 0  # rent beyond ability plus the most subsidy
+    assert counts[youth.pk] == 0  # youth homes are for young people
+    from housing.selectors import candidates_for_offer
+
+    for offer in (cheap, dear, youth):  # the same rules as the matching page
+        assert counts[offer.pk] == candidates_for_offer(caseworker, offer).count()
+    body = response.content.decode()
+    assert "3 borgere" in body and "Borgere, der passer" in body

@@ -618,7 +618,7 @@ def run(args) -> int:
         # The search term is posted and kept in the session (never in the address).
         (f"case list, q={personas['name']}", "/cases/?status=open", "SAG-", None),
         ("case page (fitting offers)", f"/cases/{case.reference}/", case.reference, r'action="/housing/offers/\d+/propose/"'),
-        ("offer list (open offers)", "/housing/offers/", "/housing/offers/", r'href="/housing/offers/\d+/"'),
+        ("offer list (open offers)", "/housing/offers/", "/housing/offers/", r'href="/housing/offers/\d+/">[^<]+</a><br>'),
         (f"matching page, {many_n:,} candidates", f"/housing/offers/{many_id}/", "SAG-", r'name="case"'),
         (f"matching page, {few_n:,} candidates", f"/housing/offers/{few_id}/", "SAG-", r'name="case"'),
     ]
