@@ -39,11 +39,6 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         label=_("Betalingsevne (kr. pr. måned)"),
         min_value=0,
         max_value=50_000,
-        error_messages={
-            "invalid": _("Skriv betalingsevnen som et helt antal kroner, fx 4800."),
-            "min_value": _("Betalingsevnen kan ikke være negativ."),
-            "max_value": _("Betalingsevnen kan højst være 50.000 kr. om måneden."),
-        },
         help_text=_("Hvor meget borgeren kan betale i husleje om måneden."),
     )
     shelter = forms.ModelChoiceField(
@@ -185,11 +180,6 @@ class SubsidyForm(DkfdsFormMixin, SubmissionTokenMixin):
         label=_("Tilskud pr. måned (kr.)"),
         min_value=1,
         max_value=20_000,
-        error_messages={
-            "invalid": _("Skriv tilskuddet som et helt antal kroner, fx 800."),
-            "min_value": _("Tilskuddet skal være mindst 1 kr."),
-            "max_value": _("Tilskuddet kan højst være 20.000 kr. om måneden."),
-        },
     )
     starts_on = date_field(_("Fra"))
     ends_on = date_field(_("Til"), help_text=_("Højst 5 år."))

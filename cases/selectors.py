@@ -21,7 +21,7 @@ from cases.models import (
     ShelterStay,
 )
 from config.access import get_visible_or_404
-from contacts.models import Advisor
+from contacts.models import ADVISOR_ROLES, Advisor
 from contacts.roles import Role, role_of
 
 CASE_ROLES = (Role.CASEWORKER, Role.ADVISOR)
@@ -52,6 +52,16 @@ def cases_visible_to(user) -> QuerySet[Case]:
 def get_case_for(user, reference: str) -> Case:
     return get_visible_or_404(
         cases_visible_to(user).select_related("citizen", "team", "cohort_group__cohort"), user=user, reference=reference
+    )
+
+
+def assignable_advisors(case: Case) -> QuerySet[Advisor]:
+    """Who the case can be handed to: its team, and the housing advisors of every team."""
+    return (
+        Advisor.objects.filter(active=True, user__is_active=True)
+        .filter(Q(team=case.team_id) | Q(role__in=ADVISOR_ROLES))
+        .select_related("user", "team")
+        .order_by("team__name", "user__first_name", "user__last_name")
     )
 
 

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +16,7 @@ from django.views.decorators.http import require_POST
 from cases import forms, selectors, services
 from cases.models import Case, CaseFileExport
 from config.forms import add_validation_errors
-from contacts.models import ADVISOR_ROLES, Advisor
-from contacts.roles import Role, role_required
+from contacts.roles import Role, role_of, role_required
 from housing import services as allocation
 from housing.models import Placement
 from housing.selectors import offers_for_case
@@ -27,6 +25,12 @@ CASE_ROLES = (Role.CASEWORKER, Role.ADVISOR)
 
 
 CASE_SEARCH_KEY = "bindeled_case_search"
+
+
+def case_write(view):
+    """A write on a case: POST only, the municipality's case roles only, and what is
+    typed about the citizen kept out of any error report (POST and local variables)."""
+    return require_POST(sensitive_post_parameters()(sensitive_variables()(role_required(*CASE_ROLES)(view))))
 
 
 @sensitive_post_parameters()
@@ -69,16 +73,6 @@ def case_new(request):
     return render(request, "cases/case_new.html", {"form": form})
 
 
-def _team_advisors(case):
-    """Who the case can be handed to: the team, and the housing advisors of every team."""
-    return (
-        Advisor.objects.filter(active=True, user__is_active=True)
-        .filter(Q(team=case.team) | Q(role__in=ADVISOR_ROLES))
-        .select_related("user", "team")
-        .order_by("team__name", "user__first_name", "user__last_name")
-    )
-
-
 def _case_page(request, case, *, status=200, **bound_forms):
     """Render the whole case. Every render is a read and is logged (who, which, when),
     also the page shown again after a form error."""
@@ -89,6 +83,7 @@ def _case_page(request, case, *, status=200, **bound_forms):
         "case": case,
         "full_cpr": selectors.can_see_full_cpr(request.user, case),
         "can_assign": selectors.can_assign(request.user, case),
+        "can_propose": role_of(request.user) is Role.CASEWORKER,  # allocation is the homelessness unit's
         "open_stay": next((stay for stay in case.stays.all() if stay.left_on is None), None),
         "active_placement": active_placement,
         "offers": list(offers_for_case(request.user, case)[:10]) if case.is_open and not active_placement else [],
@@ -105,7 +100,7 @@ def _case_page(request, case, *, status=200, **bound_forms):
         ),
         "decline_form": forms.PlacementDeclineForm(),
         "subsidy_form": forms.SubsidyForm(),
-        "assign_form": forms.CaseAssignForm(advisors=_team_advisors(case)),
+        "assign_form": forms.CaseAssignForm(advisors=selectors.assignable_advisors(case)),
         "close_form": forms.CaseCloseForm(),
         "export_form": forms.CaseExportForm(),
     }
@@ -146,10 +141,7 @@ def _placement_of(case, request) -> Placement:
     return placement
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def journal_add(request, reference: str):
     return _case_action(
         request,
@@ -169,10 +161,7 @@ def journal_add(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def consent_add(request, reference: str):
     return _case_action(
         request,
@@ -191,10 +180,7 @@ def consent_add(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def consent_withdraw(request, reference: str, consent_id: int):
     case = selectors.get_case_for(request.user, reference)
     consent = case.consents.filter(pk=consent_id).first()
@@ -205,10 +191,7 @@ def consent_withdraw(request, reference: str, consent_id: int):
     return redirect("cases:detail", reference=case.reference)
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def stay_start(request, reference: str):
     return _case_action(
         request,
@@ -222,10 +205,7 @@ def stay_start(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def stay_end(request, reference: str):
     def perform(case, data):
         stay = case.stays.filter(left_on__isnull=True).first()
@@ -243,10 +223,7 @@ def stay_end(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def plan_add(request, reference: str):
     return _case_action(
         request,
@@ -258,10 +235,7 @@ def plan_add(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def support_add(request, reference: str):
     return _case_action(
         request,
@@ -273,10 +247,7 @@ def support_add(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def supported_accommodation_add(request, reference: str):
     return _case_action(
         request,
@@ -302,10 +273,7 @@ PLACEMENT_STEPS = {
 }
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def placement_step(request, reference: str, step: str):
     if step not in PLACEMENT_STEPS:
         raise Http404
@@ -327,10 +295,7 @@ def placement_step(request, reference: str, step: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def placement_decline(request, reference: str):
     return _case_action(
         request,
@@ -344,10 +309,7 @@ def placement_decline(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def subsidy_add(request, reference: str):
     return _case_action(
         request,
@@ -361,26 +323,20 @@ def subsidy_add(request, reference: str):
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def case_assign(request, reference: str):
     return _case_action(
         request,
         reference,
         form_class=forms.CaseAssignForm,
         context_key="assign_form",
-        form_kwargs=lambda case: {"advisors": _team_advisors(case)},
+        form_kwargs=lambda case: {"advisors": selectors.assignable_advisors(case)},
         perform=lambda case, data: services.case_assign(case=case, by=request.user, user=data["assignee"].user),
         done_text=_("Sagen er tildelt."),
     )
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def case_close(request, reference: str):
     return _case_action(
         request,
@@ -392,8 +348,7 @@ def case_close(request, reference: str):
     )
 
 
-@require_POST
-@role_required(*CASE_ROLES)
+@case_write
 def case_reopen(request, reference: str):
     case = selectors.get_case_for(request.user, reference)
     services.case_reopen(case=case, by=request.user)
@@ -401,10 +356,7 @@ def case_reopen(request, reference: str):
     return redirect("cases:detail", reference=case.reference)
 
 
-@require_POST
-@sensitive_post_parameters()
-@sensitive_variables()
-@role_required(*CASE_ROLES)
+@case_write
 def case_export(request, reference: str):
     """Start the right-of-access case file; the page shows progress until it is ready."""
     case = selectors.get_case_for(request.user, reference)

@@ -103,6 +103,11 @@ class KronerField(forms.IntegerField):
     A text field with the number keyboard: type=number would drop '4.800' silently."""
 
     widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Skriv et helt antal kroner, fx 4800."),
+        "min_value": _("Beløbet skal være mindst %(limit_value)s kr."),
+        "max_value": _("Beløbet kan højst være %(limit_value)s kr."),
+    }
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)

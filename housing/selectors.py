@@ -162,11 +162,11 @@ def candidates_for_offer(user, offer: VacancyOffer):
     )
 
 
-def candidate_counts(user, offers) -> dict[int, int]:
-    """How many of the user's citizens fit each of these offers, by the matching page's
-    rules (rent ability plus the most subsidy covers the rent, the target group fits the
-    kind of home, no home on the way). One grouped query for the whole pool of citizens,
-    then a binary search per offer: constant queries, whatever the page shows."""
+def add_candidate_counts(user, offers) -> None:
+    """Set offer.candidates: how many of the user's citizens fit each offer, by the
+    matching page's rules (rent ability plus the most subsidy covers the rent, the target
+    group fits the kind of home, no home on the way). One grouped query for the whole
+    pool of citizens, then a binary search per offer: constant queries per page."""
     from bisect import bisect_left
     from itertools import accumulate
 
@@ -190,19 +190,15 @@ def candidate_counts(user, offers) -> dict[int, int]:
         # at_least[i]: citizens in the group whose rent ability is at least rents[i]
         at_least = list(accumulate(reversed([n for _rent, n in pairs])))[::-1] + [0]
         tables[group] = (rents, at_least)
-    counts = {}
     for offer in offers:
+        offer.candidates = 0  # nobody may be placed under allocation stop
         if offer.dwelling.department.allocation_stop:
-            counts[offer.pk] = 0
             continue
         needed = offer.monthly_rent - settings.ALLOCATION_MAX_SUBSIDY
-        total = 0
         for group in FITTING_GROUPS[offer.dwelling.kind]:
             if group in tables:
                 rents, at_least = tables[group]
-                total += at_least[bisect_left(rents, needed)]
-        counts[offer.pk] = total
-    return counts
+                offer.candidates += at_least[bisect_left(rents, needed)]
 
 
 def offers_for_case(user, case) -> QuerySet[VacancyOffer]:

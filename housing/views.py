@@ -53,9 +53,7 @@ def offer_list(request):
     show_candidates = role_of(request.user) is Role.CASEWORKER and status in ("", "offered")
     page = Paginator(offers, 25).get_page(request.GET.get("side"))
     if show_candidates:
-        counts = selectors.candidate_counts(request.user, page.object_list)
-        for offer in page.object_list:
-            offer.candidates = counts[offer.pk]
+        selectors.add_candidate_counts(request.user, page.object_list)
     return render(
         request, "housing/offer_list.html", {"page": page, "status": status, "show_candidates": show_candidates}
     )

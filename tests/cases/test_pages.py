@@ -343,3 +343,15 @@ def test_the_offer_list_shows_how_many_citizens_fit_each_offer(client, caseworke
         assert counts[offer.pk] == candidates_for_offer(caseworker, offer).count()
     body = response.content.decode()
     assert "3 borgere" in body and "Borgere, der passer" in body
+
+
+def test_amounts_are_read_as_people_type_them_and_refused_in_danish(client, caseworker):
+    client.force_login(caseworker)
+    data = {"name": "Ny Borger", "target_group": "single_adult", "submission_token": str(uuid.uuid4())}
+    response = client.post(reverse("cases:new"), {**data, "max_rent": "90.000"})
+    assert "Beløbet kan højst være 50000 kr." in response.content.decode()
+    response = client.post(reverse("cases:new"), {**data, "max_rent": "fire tusind"})
+    assert "Skriv et helt antal kroner, fx 4800." in response.content.decode()
+    response = client.post(reverse("cases:new"), {**data, "max_rent": "4.800 kr."})
+    assert response.status_code == 302
+    assert Case.objects.get().citizen.max_rent == 4800
