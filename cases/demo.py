@@ -21,11 +21,14 @@ NAMESPACE = uuid.UUID("3b0f6d7e-2c8a-4f51-9d1e-6a7b8c9d0e1f")
 
 SHELTERS = ["Bocentret Nørrelund", "Herberget Havnely", "Ungdomsherberget Lærkereden", "Natcaféen Sydhavn"]
 
-COHORT = ("Forsøget 2022: 50 borgere i egen bolig", [
-    ("Fra Bocentret Nørrelund", 20),
-    ("Unge", 20),
-    ("Uden behov for støtte", 10),
-])
+COHORT = (
+    "Forsøget 2022: 50 borgere i egen bolig",
+    [
+        ("Fra Bocentret Nørrelund", 20),
+        ("Unge", 20),
+        ("Uden behov for støtte", 10),
+    ],
+)
 
 # (name, target group, rent ability, shelter index, days in shelter, cohort group index, support code)
 CITIZENS = [
@@ -49,7 +52,10 @@ def seed_demo_cases() -> int:
     cohort, _created = Cohort.objects.get_or_create(
         name=COHORT[0], defaults={"started_on": timezone.localdate().replace(month=1, day=1)}
     )
-    groups = [CohortGroup.objects.get_or_create(cohort=cohort, name=name, defaults={"target": target})[0] for name, target in COHORT[1]]
+    groups = [
+        CohortGroup.objects.get_or_create(cohort=cohort, name=name, defaults={"target": target})[0]
+        for name, target in COHORT[1]
+    ]
     today = timezone.localdate()
     for index, (name, group, rent, shelter, days, cohort_group, support) in enumerate(CITIZENS):
         token = uuid.uuid5(NAMESPACE, f"citizen-{index}")
@@ -91,13 +97,17 @@ def seed_demo_cases() -> int:
         )
     _offers(staff)
     _placement(caseworker)
-    return Case.objects.filter(submission_token__in=[uuid.uuid5(NAMESPACE, f"citizen-{i}") for i in range(len(CITIZENS))]).count()
+    return Case.objects.filter(
+        submission_token__in=[uuid.uuid5(NAMESPACE, f"citizen-{i}") for i in range(len(CITIZENS))]
+    ).count()
 
 
 def _offers(staff) -> None:
     """A few vacancies offered by the demo association (bl.org's organisation)."""
     organisation = staff.association_staff.organisation
-    dwellings = Dwelling.objects.filter(department__organisation=organisation, department__allocation_stop=False).order_by("pk")
+    dwellings = Dwelling.objects.filter(
+        department__organisation=organisation, department__allocation_stop=False
+    ).order_by("pk")
     today = timezone.localdate()
     for index, dwelling in enumerate(dwellings[:16:3]):
         token = uuid.uuid5(NAMESPACE, f"offer-{index}")

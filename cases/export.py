@@ -48,7 +48,9 @@ def case_file_context(case, *, full_cpr: bool = False) -> dict:
         "plans": list(case.action_plans.order_by("made_on", "pk")),
         "support": list(case.support.select_related("kind").order_by("granted_on", "pk")),
         "placements": list(
-            case.placements.select_related("offer__dwelling__department").prefetch_related("subsidies").order_by("created_at")
+            case.placements.select_related("offer__dwelling__department")
+            .prefetch_related("subsidies")
+            .order_by("created_at")
         ),
         "journal": list(case.journal.select_related("author", "corrects").order_by("created_at", "pk")),
         "consents": list(case.consents.select_related("recorded_by").order_by("given_on", "pk")),

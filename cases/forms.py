@@ -10,10 +10,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cases.cpr import normalise_cpr
-from cases.models import JOURNAL_MAX_LENGTH, Case, CaseConsent, CohortGroup, Shelter, ShelterStay, SupportKind, TargetGroup
+from cases.models import (
+    JOURNAL_MAX_LENGTH,
+    Case,
+    CaseConsent,
+    CohortGroup,
+    Shelter,
+    ShelterStay,
+    SupportKind,
+    TargetGroup,
+)
 from config.forms import DkfdsFormMixin, KronerField, SubmissionTokenMixin, date_field, limited_text
 from housing.models import Placement, RentSubsidy
-
 
 PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
 
@@ -27,7 +35,9 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         help_text=_("10 cifre, fx 010190-1234. Gemmes krypteret."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    birth_date = date_field(_("Fødselsdato"), required=False, help_text=_("Du behøver ikke udfylde den, hvis du skriver CPR-nummeret."))
+    birth_date = date_field(
+        _("Fødselsdato"), required=False, help_text=_("Du behøver ikke udfylde den, hvis du skriver CPR-nummeret.")
+    )
     phone = forms.CharField(
         label=_("Telefon"),
         required=False,
@@ -42,7 +52,10 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         help_text=_("Hvor meget borgeren kan betale i husleje om måneden."),
     )
     shelter = forms.ModelChoiceField(
-        label=_("Bor på herberg"), queryset=Shelter.objects.filter(active=True), required=False, empty_label=_("Ikke på herberg")
+        label=_("Bor på herberg"),
+        queryset=Shelter.objects.filter(active=True),
+        required=False,
+        empty_label=_("Ikke på herberg"),
     )
     entered_on = date_field(_("Indskrevet på herberget"), required=False)
     cohort_group = forms.ModelChoiceField(
@@ -114,7 +127,9 @@ class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
 class CaseConsentForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "consent"
     scope = forms.ChoiceField(label=_("Samtykke til"), choices=CaseConsent.Scope.choices, widget=forms.RadioSelect)
-    ngo_name = forms.CharField(label=_("Organisationens navn"), required=False, max_length=200, help_text=_("Kun ved frivillig organisation."))
+    ngo_name = forms.CharField(
+        label=_("Organisationens navn"), required=False, max_length=200, help_text=_("Kun ved frivillig organisation.")
+    )
     method = forms.ChoiceField(label=_("Hvordan"), choices=CaseConsent.Method.choices, widget=forms.RadioSelect)
 
 
@@ -148,7 +163,9 @@ class SupportForm(DkfdsFormMixin, SubmissionTokenMixin):
     )
     granted_on = date_field(_("Visiteret den"))
     ends_on = date_field(_("Slutter"), required=False)
-    provider = forms.CharField(label=_("Udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation"))
+    provider = forms.CharField(
+        label=_("Udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation")
+    )
 
 
 class SupportedAccommodationForm(DkfdsFormMixin, SubmissionTokenMixin):
@@ -187,7 +204,11 @@ class SubsidyForm(DkfdsFormMixin, SubmissionTokenMixin):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("starts_on") and cleaned.get("ends_on"):
-            probe = RentSubsidy(monthly_amount=cleaned.get("monthly_amount") or 1, starts_on=cleaned["starts_on"], ends_on=cleaned["ends_on"])
+            probe = RentSubsidy(
+                monthly_amount=cleaned.get("monthly_amount") or 1,
+                starts_on=cleaned["starts_on"],
+                ends_on=cleaned["ends_on"],
+            )
             try:
                 probe.clean()
             except ValidationError as error:

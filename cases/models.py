@@ -115,14 +115,16 @@ class CaseNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     written_on = models.DateField(_("dato"), default=timezone.localdate)
     text = models.TextField(_("notat"), validators=[MaxLengthValidator(JOURNAL_MAX_LENGTH)])
-    corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
-    )
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_at = models.DateTimeField(default=timezone.now)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Journalnotat {self.pk}"
 
 
 class CaseConsent(models.Model):
@@ -151,6 +153,10 @@ class CaseConsent(models.Model):
 
     class Meta:
         ordering = ["given_on", "pk"]
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Samtykke {self.pk}"
 
     @property
     def is_active(self) -> bool:
@@ -196,6 +202,10 @@ class ShelterStay(models.Model):
             ),
         ]
 
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Herbergsophold {self.pk}"
+
     def days(self, today: date | None = None) -> int:
         end = self.left_on or today or timezone.localdate()
         return (end - self.entered_on).days
@@ -224,6 +234,10 @@ class ActionPlan(models.Model):
 
     class Meta:
         ordering = ["-made_on", "-pk"]
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Handleplan {self.pk}"
 
 
 # The housing-support methods of the homelessness plan (seed 002); migration 0002 adds them.
@@ -258,11 +272,17 @@ class SupportAssignment(models.Model):
     kind = models.ForeignKey(SupportKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("støtte"))
     granted_on = models.DateField(_("visiteret den"))
     ends_on = models.DateField(_("slutter"), null=True, blank=True)
-    provider = models.CharField(_("udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation"))
+    provider = models.CharField(
+        _("udfører"), max_length=200, help_text=_("Kommunalt team eller frivillig organisation")
+    )
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-granted_on", "-pk"]
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Bostøtte {self.pk}"
 
 
 class Cohort(models.Model):
@@ -311,6 +331,10 @@ class CaseFileExport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Sagsakter {self.pk}"
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

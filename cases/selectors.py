@@ -9,8 +9,8 @@ administrators, association staff, contact persons — sees nothing: 404.
 from datetime import timedelta
 
 from django.contrib.auth.models import Permission
-from django.utils import timezone
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.utils import timezone
 
 from cases.models import (
     Case,
@@ -42,9 +42,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if role_of(user) not in CASE_ROLES:
         return Case.objects.none()
     same_team = Exists(
-        Advisor.objects.filter(
-            user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=OuterRef("team")
-        )
+        Advisor.objects.filter(user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=OuterRef("team"))
     )
     return Case.objects.filter(same_team | _granted(user, "view_case"))
 
@@ -84,19 +82,20 @@ def can_assign(user, case: Case) -> bool:
         return False
     if _assigned(case).filter(user=user).exists():
         return True
-    still_assigned = _assigned(case).filter(
-        user__is_active=True, user__advisor__active=True
-    ).exists()
-    return not still_assigned and Advisor.objects.filter(
-        user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=case.team_id
-    ).exists()
+    still_assigned = _assigned(case).filter(user__is_active=True, user__advisor__active=True).exists()
+    return (
+        not still_assigned
+        and Advisor.objects.filter(
+            user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=case.team_id
+        ).exists()
+    )
 
 
 def _open_stay_entered():
     return Subquery(
-        ShelterStay.objects.filter(case=OuterRef("pk"), left_on__isnull=True).order_by("-entered_on").values(
-            "entered_on"
-        )[:1]
+        ShelterStay.objects.filter(case=OuterRef("pk"), left_on__isnull=True)
+        .order_by("-entered_on")
+        .values("entered_on")[:1]
     )
 
 
@@ -118,9 +117,7 @@ def case_list_for(user, *, status: str = "open", search: str = "", shelter: str 
     for word in search.split()[:5]:
         cases = cases.filter(Q(reference__icontains=word) | Q(citizen__name__icontains=word))
     if shelter in SHELTER_FILTERS:
-        cases = cases.filter(
-            in_shelter_since__lte=timezone.localdate() - timedelta(days=SHELTER_FILTERS[shelter])
-        )
+        cases = cases.filter(in_shelter_since__lte=timezone.localdate() - timedelta(days=SHELTER_FILTERS[shelter]))
     return cases.prefetch_related(
         Prefetch(
             "user_grants",

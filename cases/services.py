@@ -170,7 +170,12 @@ def referral_link_case(*, referral: Referral, case: Case, by) -> Referral:
 
 @transaction.atomic
 def case_note_add(
-    *, case: Case, by, text: str, written_on: date | None = None, corrects: CaseNote | None = None,
+    *,
+    case: Case,
+    by,
+    text: str,
+    written_on: date | None = None,
+    corrects: CaseNote | None = None,
     submission_token: uuid.UUID | None = None,
 ) -> CaseNote:
     """Add a journal entry. The past is never edited: a correction is a new entry."""
@@ -200,7 +205,12 @@ def case_consent_record(
     if scope == CaseConsent.Scope.NGO and not ngo_name.strip():
         raise ValidationError({"ngo_name": _("Skriv navnet på organisationen.")})
     consent = CaseConsent(
-        case=case, scope=scope, method=method, ngo_name=ngo_name.strip(), recorded_by=by, submission_token=submission_token
+        case=case,
+        scope=scope,
+        method=method,
+        ngo_name=ngo_name.strip(),
+        recorded_by=by,
+        submission_token=submission_token,
     )
     consent.full_clean(exclude=["case", "recorded_by", "submission_token"])
     return save_once(consent, case=case, recorded_by=by)[0]
@@ -239,7 +249,9 @@ def discharge_checklist(case: Case) -> list[tuple[str, str]]:
     placements = case.placements.all()
     if not (
         placements.filter(status=Placement.Status.MOVED_IN).exists()
-        or placements.filter(kind=Placement.Kind.SUPPORTED_ACCOMMODATION).exclude(status=Placement.Status.DECLINED).exists()
+        or placements.filter(kind=Placement.Kind.SUPPORTED_ACCOMMODATION)
+        .exclude(status=Placement.Status.DECLINED)
+        .exists()
     ):
         missing.append((_("en bolig, borgeren er flyttet ind i, eller en afgørelse om botilbud"), "bolig"))
     if not case.support.exists():
@@ -332,7 +344,9 @@ def case_close(*, case: Case, by, reason: str, closed_on: date | None = None) ->
     if case.placements.filter(
         status__in=(Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED), offer__isnull=False
     ).exists():
-        raise ValidationError(_("Borgeren har sagt ja til en bolig. Registrér indflytningen eller borgerens nej, før sagen lukkes."))
+        raise ValidationError(
+            _("Borgeren har sagt ja til en bolig. Registrér indflytningen eller borgerens nej, før sagen lukkes.")
+        )
     # A home only proposed goes back to the allocation: the dwelling is free again.
     proposed = case.placements.filter(status=Placement.Status.PROPOSED)
     VacancyOffer.objects.filter(placements__in=proposed, status=VacancyOffer.Status.MATCHED).update(
@@ -381,9 +395,13 @@ def cases_remind(*, today: date | None = None) -> int:
 
     housed = (Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED, Placement.Status.MOVED_IN)
     for days in SHELTER_WARNING_DAYS:
-        stays = ShelterStay.objects.filter(
-            left_on__isnull=True, entered_on__lte=today - timedelta(days=days), case__closed_on__isnull=True
-        ).exclude(case__placements__status__in=housed).select_related("case")
+        stays = (
+            ShelterStay.objects.filter(
+                left_on__isnull=True, entered_on__lte=today - timedelta(days=days), case__closed_on__isnull=True
+            )
+            .exclude(case__placements__status__in=housed)
+            .select_related("case")
+        )
         for stay in stays:
             with transaction.atomic():
                 queue(case_workers(stay.case), f"stay_day_{days}", case=stay.case, key=f"stay:{stay.pk}:day{days}")

@@ -51,9 +51,7 @@ def case_list(request):
     search = request.session.get(CASE_SEARCH_KEY, "")
     cases = selectors.case_list_for(request.user, status=status, search=search, shelter=shelter)
     page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("side"))
-    return render(
-        request, "cases/case_list.html", {"page": page, "status": status, "shelter": shelter, "q": search}
-    )
+    return render(request, "cases/case_list.html", {"page": page, "status": status, "shelter": shelter, "q": search})
 
 
 @sensitive_post_parameters()
@@ -133,9 +131,11 @@ def _case_action(request, reference, *, form_class, context_key, perform, done_t
 
 
 def _placement_of(case, request) -> Placement:
-    placement = case.placements.filter(pk=request.POST.get("placement", "")).first() if request.POST.get(
-        "placement", ""
-    ).isdigit() else None
+    placement = (
+        case.placements.filter(pk=request.POST.get("placement", "")).first()
+        if request.POST.get("placement", "").isdigit()
+        else None
+    )
     if placement is None:
         raise Http404
     return placement
@@ -291,7 +291,12 @@ def placement_step(request, reference: str, step: str):
             service(placement=placement, by=request.user, move_in_on=data["move_in_on"])
 
     return _case_action(
-        request, reference, form_class=forms.PlacementDateForm, context_key="placement_form", perform=perform, done_text=done_text
+        request,
+        reference,
+        form_class=forms.PlacementDateForm,
+        context_key="placement_form",
+        perform=perform,
+        done_text=done_text,
     )
 
 
@@ -395,5 +400,3 @@ def case_export_download(request, reference: str, export_id: int):
 def cohort_list(request):
     """Pilot cohorts and their progress against the targets."""
     return render(request, "cases/cohorts.html", {"cohorts": selectors.cohorts_with_progress(request.user)})
-
-

@@ -116,7 +116,14 @@ class KronerField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().removesuffix("kr.").removesuffix("kr").replace(".", "").replace(" ", "").replace("\xa0", "")
+            value = (
+                value.strip()
+                .removesuffix("kr.")
+                .removesuffix("kr")
+                .replace(".", "")
+                .replace(" ", "")
+                .replace("\xa0", "")
+            )
         return super().to_python(value)
 
 

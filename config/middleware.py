@@ -36,9 +36,8 @@ class SessionTimeoutMiddleware:
             last_activity = session.get(LAST_ACTIVITY_KEY)
             if started is None:
                 session[SESSION_STARTED_KEY] = started = now
-            if (
-                now - started > settings.SESSION_ABSOLUTE_SECONDS
-                or (last_activity is not None and now - last_activity > settings.SESSION_IDLE_SECONDS)
+            if now - started > settings.SESSION_ABSOLUTE_SECONDS or (
+                last_activity is not None and now - last_activity > settings.SESSION_IDLE_SECONDS
             ):
                 logout(request)
                 return self.to_login(request)

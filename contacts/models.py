@@ -41,9 +41,7 @@ class Advisor(models.Model):
         verbose_name=_("login"),
     )
     role = models.CharField(_("funktion"), max_length=30, choices=Role.choices, default=Role.HOUSING_ADVISOR)
-    team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="members", verbose_name=_("team")
-    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", verbose_name=_("team"))
     phone = models.CharField(_("telefon"), max_length=20, blank=True)
     districts = models.ManyToManyField(
         District,
@@ -168,9 +166,7 @@ class RulesAcceptance(models.Model):
     Filing is blocked until then, and again a year after the last acceptance.
     """
 
-    contact_person = models.ForeignKey(
-        ContactPerson, on_delete=models.CASCADE, related_name="rules_acceptances"
-    )
+    contact_person = models.ForeignKey(ContactPerson, on_delete=models.CASCADE, related_name="rules_acceptances")
     rules_version = models.CharField(_("version af reglerne"), max_length=20)
     accepted_at = models.DateTimeField(_("accepteret"), default=timezone.now)
 

@@ -4,10 +4,10 @@ import logging
 from enum import StrEnum
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import resolve_url
 
@@ -41,18 +41,10 @@ def role_of(user) -> Role:
             get_user_model()
             .objects.filter(pk=user.pk)
             .annotate(
-                is_caseworker=Exists(
-                    active_advisor.filter(role=Advisor.Role.HOMELESSNESS_CASEWORKER)
-                ),
-                is_advisor=Exists(
-                    active_advisor.exclude(role=Advisor.Role.HOMELESSNESS_CASEWORKER)
-                ),
-                is_contact_person=Exists(
-                    ContactPerson.objects.filter(user=OuterRef("pk"), active=True)
-                ),
-                is_association_staff=Exists(
-                    AssociationStaff.objects.filter(user=OuterRef("pk"), active=True)
-                ),
+                is_caseworker=Exists(active_advisor.filter(role=Advisor.Role.HOMELESSNESS_CASEWORKER)),
+                is_advisor=Exists(active_advisor.exclude(role=Advisor.Role.HOMELESSNESS_CASEWORKER)),
+                is_contact_person=Exists(ContactPerson.objects.filter(user=OuterRef("pk"), active=True)),
+                is_association_staff=Exists(AssociationStaff.objects.filter(user=OuterRef("pk"), active=True)),
             )
             .values("is_caseworker", "is_advisor", "is_contact_person", "is_association_staff")
             .first()
@@ -80,6 +72,7 @@ def role_of(user) -> Role:
 
 def role_required(*allowed: Role):
     """Let signed-in users with one of the allowed roles in; everyone else gets 404."""
+
     def decorator(view):
         signed_in_view = login_required(view)
 

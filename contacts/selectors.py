@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -76,7 +75,6 @@ def who_to_call_for(user, department_pk: int) -> WhoToCall:
     )
 
 
-
 def rules_accepted(user) -> bool:
     """Has this contact person accepted the confidentiality rules within the last year?"""
     since = timezone.now() - timedelta(days=settings.RULES_ACCEPTANCE_DAYS)
@@ -87,9 +85,7 @@ def rules_accepted(user) -> bool:
 
 def rules_accepted_on(user):
     """When the user last accepted the current rules (None if never)."""
-    acceptance = RulesAcceptance.objects.filter(
-        contact_person__user=user, rules_version=settings.RULES_VERSION
-    ).first()
+    acceptance = RulesAcceptance.objects.filter(contact_person__user=user, rules_version=settings.RULES_VERSION).first()
     return acceptance.accepted_at if acceptance else None
 
 

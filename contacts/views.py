@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from cases.selectors import case_counts
 from contacts import selectors
 from contacts.roles import Role, role_of
-from cases.selectors import case_counts
 from housing.selectors import coming_move_ins
 from referrals.selectors import queue_counts
 

@@ -35,7 +35,10 @@ class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
         help_text=_("Lejemål, der allerede er tilbudt og venter på svar, står ikke på listen."),
     )
     monthly_rent = forms.DecimalField(
-        label=_("Månedlig husleje (kr.)"), min_value=0, max_digits=9, decimal_places=2,
+        label=_("Månedlig husleje (kr.)"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
         error_messages={
             "invalid": _("Skriv huslejen i kroner, fx 5800."),
             "min_value": _("Huslejen kan ikke være negativ."),

@@ -91,9 +91,7 @@ class Department(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "number"],
                 name="department_number_unique_in_organisation",
-                violation_error_message=_(
-                    "Boligorganisationen har allerede en afdeling med dette nummer."
-                ),
+                violation_error_message=_("Boligorganisationen har allerede en afdeling med dette nummer."),
             ),
             models.CheckConstraint(
                 condition=Q(allocation_stop=False) | ~Q(allocation_stop_reason=""),
@@ -109,9 +107,7 @@ class Department(models.Model):
         super().clean()
         self.allocation_stop_reason = self.allocation_stop_reason.strip()
         if self.allocation_stop and not self.allocation_stop_reason:
-            raise ValidationError(
-                {"allocation_stop_reason": _("Skriv en begrundelse for anvisningsstoppet.")}
-            )
+            raise ValidationError({"allocation_stop_reason": _("Skriv en begrundelse for anvisningsstoppet.")})
 
 
 class Dwelling(models.Model):
@@ -131,9 +127,7 @@ class Dwelling(models.Model):
     address = models.CharField(_("adresse"), max_length=200)
     unit = models.CharField(_("etage og dør"), max_length=30, blank=True, help_text=_('Fx "2. th."'))
     kind = models.CharField(_("boligtype"), max_length=10, choices=Kind.choices, default=Kind.FAMILY)
-    rooms = models.PositiveSmallIntegerField(
-        _("antal værelser"), validators=[MinValueValidator(1)], default=1
-    )
+    rooms = models.PositiveSmallIntegerField(_("antal værelser"), validators=[MinValueValidator(1)], default=1)
     area_m2 = models.PositiveSmallIntegerField(_("areal i m²"), validators=[MinValueValidator(1)])
     monthly_rent = models.DecimalField(
         _("månedlig husleje (kr.)"),
@@ -188,7 +182,9 @@ class VacancyOffer(models.Model):
     available_from = models.DateField(_("ledig fra"))
     answer_by = models.DateField(_("svarfrist"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OFFERED)
-    return_reason = models.CharField(_("årsag til returnering"), max_length=20, choices=ReturnReason.choices, blank=True)
+    return_reason = models.CharField(
+        _("årsag til returnering"), max_length=20, choices=ReturnReason.choices, blank=True
+    )
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -206,9 +202,7 @@ class VacancyOffer(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="returned") | ~Q(return_reason=""), name="offer_returned_has_reason"
             ),
-            models.CheckConstraint(
-                condition=Q(answer_by__gte=models.F("offered_on")), name="offer_answer_after_offer"
-            ),
+            models.CheckConstraint(condition=Q(answer_by__gte=models.F("offered_on")), name="offer_answer_after_offer"),
         ]
 
     def __str__(self):
@@ -231,9 +225,7 @@ class Placement(models.Model):
         DECLINED = "declined", _("takket nej")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements")
-    offer = models.ForeignKey(
-        VacancyOffer, on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
-    )
+    offer = models.ForeignKey(VacancyOffer, on_delete=models.PROTECT, null=True, blank=True, related_name="placements")
     kind = models.CharField(_("boligtype"), max_length=30, choices=Kind.choices, default=Kind.ORDINARY)
     provider = models.CharField(_("botilbud / udbyder"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
@@ -279,6 +271,10 @@ class RentSubsidy(models.Model):
             models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="subsidy_ends_after_start"),
         ]
 
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Huslejetilskud {self.pk}"
+
     def clean(self):
         super().clean()
         if self.starts_on and self.ends_on:
@@ -288,6 +284,8 @@ class RentSubsidy(models.Model):
                 limit = self.starts_on.replace(year=self.starts_on.year + MAX_SUBSIDY_YEARS, day=28)
             if self.ends_on > limit:
                 raise ValidationError(
-                    {"ends_on": _("Huslejetilskud kan højst gives i 5 år (til og med %(limit)s).")
-                     % {"limit": limit.strftime("%d-%m-%Y")}}
+                    {
+                        "ends_on": _("Huslejetilskud kan højst gives i 5 år (til og med %(limit)s).")
+                        % {"limit": limit.strftime("%d-%m-%Y")}
+                    }
                 )

@@ -200,9 +200,7 @@ class DwellingResource(AllOrNothingResource):
     kind = fields.Field(attribute="kind", column_name="boligtype", widget=ChoiceLabelWidget(Dwelling.Kind.choices))
     rooms = fields.Field(attribute="rooms", column_name="værelser", widget=DanishNumberWidget(whole=True))
     area_m2 = fields.Field(attribute="area_m2", column_name="m2", widget=DanishNumberWidget(whole=True))
-    monthly_rent = fields.Field(
-        attribute="monthly_rent", column_name="husleje", widget=DanishNumberWidget()
-    )
+    monthly_rent = fields.Field(attribute="monthly_rent", column_name="husleje", widget=DanishNumberWidget())
 
     class Meta:
         model = Dwelling
@@ -215,4 +213,3 @@ class DwellingResource(AllOrNothingResource):
     def before_import(self, dataset, **kwargs):
         if "boligorganisation" not in (dataset.headers or []):
             raise ValueError('Filen mangler kolonnen "boligorganisation".')
-

@@ -42,22 +42,14 @@ def departments_visible_to(user) -> QuerySet[Department]:
                 )
             )
         )
-        | Q(
-            Exists(
-                AssociationStaff.objects.filter(
-                    organisation=OuterRef("organisation"), user=user, active=True
-                )
-            )
-        )
+        | Q(Exists(AssociationStaff.objects.filter(organisation=OuterRef("organisation"), user=user, active=True)))
     )
 
 
 def department_list_for(user, *, search: str = "", district_id: int | None = None) -> QuerySet[Department]:
     """The department list page: visible departments, optionally searched and filtered."""
     departments = departments_visible_to(user).annotate(
-        contact_person_count=Count(
-            "appointments", filter=Q(appointments__contact_person__active=True), distinct=True
-        )
+        contact_person_count=Count("appointments", filter=Q(appointments__contact_person__active=True), distinct=True)
     )
     if search:
         departments = departments.filter(

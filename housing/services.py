@@ -79,7 +79,9 @@ def placement_propose(*, case, offer: VacancyOffer, by) -> Placement:
     department = offer.dwelling.department
     if department.allocation_stop:
         raise ValidationError(
-            _("%(department)s har anvisningsstop, så kommunen kan ikke anvise boligen. Returnér den med årsagen anvisningsstop.")
+            _(
+                "%(department)s har anvisningsstop, så kommunen kan ikke anvise boligen. Returnér den med årsagen anvisningsstop."
+            )
             % {"department": department.name}
         )
     if offer.status != VacancyOffer.Status.OFFERED:
@@ -199,7 +201,9 @@ def placement_withdraw(*, placement: Placement, by) -> Placement:
 
 @transaction.atomic
 def placement_lease_signed(*, placement: Placement, by) -> Placement:
-    placement, changed = _advance(placement, allowed_from=(Placement.Status.ACCEPTED,), to=Placement.Status.LEASE_SIGNED)
+    placement, changed = _advance(
+        placement, allowed_from=(Placement.Status.ACCEPTED,), to=Placement.Status.LEASE_SIGNED
+    )
     if changed:
         placement.save(update_fields=["status"])
     return placement

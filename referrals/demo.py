@@ -19,28 +19,94 @@ NAMESPACE = uuid.UUID("7d6f5a9e-0b1c-4c1e-9a55-1b2d3e4f5a6b")
 
 # (district, days ago, categories, acute reasons, description, what the advisors did)
 CONCERNS = [
-    ("Nørrebro", 0, ["smell", "neglected_tenancy"], [],
-     "Der lugter kraftigt fra lejligheden, og posten hober sig op. Naboen har ikke set beboeren i to uger.", "new"),
-    ("Nørrebro", 0, ["unsafe_behaviour"], ["domestic_disturbance"],
-     "Høje råb og noget der blev smadret i nat. Politiet kom kl. 02. Der bor små børn i opgangen.", "new"),
-    ("Nørrebro", 2, ["isolation", "dementia"], [],
-     "Ældre beboer går rundt i opgangen om natten og kan ikke finde sin dør. Virker forvirret.", "new"),
-    ("Nørrebro", 3, ["substance_abuse", "rent_arrears"], [],
-     "Mange besøgende døgnet rundt og kanyler i kælderen. Afdelingen har sendt rykkere for husleje.", "acknowledged"),
-    ("Nørrebro", 6, ["child_neglect"], [],
-     "Børnene på 6 og 8 år er ofte alene hjemme til sent og spørger naboerne om mad.", "shared"),
-    ("Nørrebro", 20, ["neighbour_conflict"], [],
-     "Langvarig konflikt om støj mellem to familier. Begge har klaget til ejendomskontoret.", "closed"),
-    ("Bispebjerg", 1, ["mental_illness"], [],
-     "Ung beboer taler højt med sig selv på trappen og har skræmt de andre beboere.", "new"),
-    ("Bispebjerg", 9, ["isolation"], [],
-     "Beboeren har ikke åbnet for varmeaflæsning og svarer ikke på sedler.", "acknowledged"),
-    ("Amager Øst", 0, ["other"], ["suicide_threat"],
-     "Beboer sagde til viceværten, at han ikke orker mere. 112 er ringet op.", "new"),
-    ("Amager Øst", 4, ["neglected_tenancy", "smell"], [],
-     "Skrald på altanen og skadedyr i opgangen. Ejendomskontoret har set lejligheden.", "acknowledged"),
-    ("Amager Vest", 12, ["rent_arrears"], [],
-     "Beboeren har fået opsigelse på grund af restance og virker meget presset.", "closed"),
+    (
+        "Nørrebro",
+        0,
+        ["smell", "neglected_tenancy"],
+        [],
+        "Der lugter kraftigt fra lejligheden, og posten hober sig op. Naboen har ikke set beboeren i to uger.",
+        "new",
+    ),
+    (
+        "Nørrebro",
+        0,
+        ["unsafe_behaviour"],
+        ["domestic_disturbance"],
+        "Høje råb og noget der blev smadret i nat. Politiet kom kl. 02. Der bor små børn i opgangen.",
+        "new",
+    ),
+    (
+        "Nørrebro",
+        2,
+        ["isolation", "dementia"],
+        [],
+        "Ældre beboer går rundt i opgangen om natten og kan ikke finde sin dør. Virker forvirret.",
+        "new",
+    ),
+    (
+        "Nørrebro",
+        3,
+        ["substance_abuse", "rent_arrears"],
+        [],
+        "Mange besøgende døgnet rundt og kanyler i kælderen. Afdelingen har sendt rykkere for husleje.",
+        "acknowledged",
+    ),
+    (
+        "Nørrebro",
+        6,
+        ["child_neglect"],
+        [],
+        "Børnene på 6 og 8 år er ofte alene hjemme til sent og spørger naboerne om mad.",
+        "shared",
+    ),
+    (
+        "Nørrebro",
+        20,
+        ["neighbour_conflict"],
+        [],
+        "Langvarig konflikt om støj mellem to familier. Begge har klaget til ejendomskontoret.",
+        "closed",
+    ),
+    (
+        "Bispebjerg",
+        1,
+        ["mental_illness"],
+        [],
+        "Ung beboer taler højt med sig selv på trappen og har skræmt de andre beboere.",
+        "new",
+    ),
+    (
+        "Bispebjerg",
+        9,
+        ["isolation"],
+        [],
+        "Beboeren har ikke åbnet for varmeaflæsning og svarer ikke på sedler.",
+        "acknowledged",
+    ),
+    (
+        "Amager Øst",
+        0,
+        ["other"],
+        ["suicide_threat"],
+        "Beboer sagde til viceværten, at han ikke orker mere. 112 er ringet op.",
+        "new",
+    ),
+    (
+        "Amager Øst",
+        4,
+        ["neglected_tenancy", "smell"],
+        [],
+        "Skrald på altanen og skadedyr i opgangen. Ejendomskontoret har set lejligheden.",
+        "acknowledged",
+    ),
+    (
+        "Amager Vest",
+        12,
+        ["rent_arrears"],
+        [],
+        "Beboeren har fået opsigelse på grund af restance og virker meget presset.",
+        "closed",
+    ),
 ]
 
 
@@ -48,7 +114,11 @@ def seed_demo_concerns() -> int:
     """File the demo concerns (once). Returns how many exist afterwards."""
     for index, concern in enumerate(CONCERNS):
         _file(index, *concern)
-    demo = list(Referral.objects.filter(submission_token__in=[_token(i) for i in range(len(CONCERNS))]).values_list("pk", flat=True))
+    demo = list(
+        Referral.objects.filter(submission_token__in=[_token(i) for i in range(len(CONCERNS))]).values_list(
+            "pk", flat=True
+        )
+    )
     # The demo's own e-mails would only be noise: drop them from the outbox before
     # the after-commit sends find them (nobody is waiting for them).
     Notification.objects.filter(context__referral_id__in=demo).delete()
@@ -63,7 +133,9 @@ def _file(index, district, days_ago, categories, acute_reasons, description, han
     if Referral.objects.filter(submission_token=_token(index)).exists():
         return
     appointment = (
-        Appointment.objects.filter(department__district__name=district, contact_person__user__username__startswith="kp.")
+        Appointment.objects.filter(
+            department__district__name=district, contact_person__user__username__startswith="kp."
+        )
         .exclude(contact_person__user__username__in=["kp.noerrebro", "kp.amager"])
         .select_related("contact_person__user", "department")
         .order_by("department__name", "pk")[index % 3]

@@ -43,9 +43,7 @@ class ReferralQueueFilter(django_filters.FilterSet):
         method="filter_acute",
         empty_label=_("Alle"),
     )
-    age = django_filters.ChoiceFilter(
-        label=_("Alder"), choices=AGE_CHOICES, method="filter_age", empty_label=_("Alle")
-    )
+    age = django_filters.ChoiceFilter(label=_("Alder"), choices=AGE_CHOICES, method="filter_age", empty_label=_("Alle"))
 
     class Meta:
         model = Referral

@@ -31,7 +31,9 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
         choices=AcuteReason.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Har du ringet 112, 114 eller til Den Sociale Døgnvagt, så sæt kryds her. Rådgiverne får straks besked."),
+        help_text=_(
+            "Har du ringet 112, 114 eller til Den Sociale Døgnvagt, så sæt kryds her. Rådgiverne får straks besked."
+        ),
     )
     department = forms.ChoiceField(
         label=_("Afdeling"), error_messages={"required": _("Vælg den afdeling, bekymringen handler om.")}

@@ -93,9 +93,7 @@ class Referral(models.Model):
     children_present = models.CharField(
         _("bor der børn"), max_length=10, choices=Children.choices, default=Children.UNKNOWN
     )
-    description = models.TextField(
-        _("hvad er der sket"), validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)]
-    )
+    description = models.TextField(_("hvad er der sket"), validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)])
     observed_on = models.DateField(_("observeret den"), null=True, blank=True)
     source = models.CharField(_("hvordan kom det til din viden"), max_length=20, choices=Source.choices)
     is_acute = models.BooleanField(_("akut"), default=False)
@@ -125,9 +123,7 @@ class Referral(models.Model):
     duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
     )
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
-    )
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals")
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("modtaget"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -251,6 +247,10 @@ class InternalNote(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Intern note {self.pk}"
+
 
 class ReporterMessage(models.Model):
     """A message from the advisor to the reporter.
@@ -269,6 +269,10 @@ class ReporterMessage(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Besked {self.pk}"
+
 
 class FollowUp(models.Model):
     """The reporter's follow-up, e.g. "the situation has not improved"."""
@@ -281,6 +285,10 @@ class FollowUp(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Opfølgning {self.pk}"
 
 
 class ConsentRecord(models.Model):
@@ -301,6 +309,10 @@ class ConsentRecord(models.Model):
     class Meta:
         ordering = ["recorded_at", "pk"]
 
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"Samtykkeregistrering {self.pk}"
+
 
 class ReferenceSequence(models.Model):
     """The last number used per series and year: BH-2026-00042 (concerns), SAG-2026-00007 (cases)."""
@@ -311,6 +323,10 @@ class ReferenceSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_sequence_once")]
+
+    def __str__(self):
+        # Only an id: this string reaches the audit log.
+        return f"{self.prefix}-{self.year}"
 
 
 class ReferralUserObjectPermission(UserObjectPermissionBase):
@@ -340,9 +356,7 @@ class Notification(models.Model):
         SENT = "sent", _("sendt")
         FAILED = "failed", _("opgivet")
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     template = models.CharField(max_length=60)
     context = models.JSONField(default=dict)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)

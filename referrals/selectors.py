@@ -29,9 +29,7 @@ def _granted(user, codename: str):
     """Exists() over django-guardian's direct-foreign-key grants for this user or their groups."""
     permission = Permission.objects.filter(content_type__app_label="referrals", codename=codename)
     return Exists(
-        ReferralUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__in=permission
-        )
+        ReferralUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, permission__in=permission)
     ) | Exists(
         ReferralGroupObjectPermission.objects.filter(
             content_object=OuterRef("pk"), group__user=user, permission__in=permission
@@ -136,6 +134,7 @@ def messages_for_reporter(referral: Referral) -> list[ReporterMessage]:
 
 # --- The advisor's queue ----------------------------------------------------------
 
+
 def advisor_queue(user) -> QuerySet[Referral]:
     """The advisor's queue before filters: acute first, then oldest, with what each row shows."""
     return (
@@ -158,12 +157,16 @@ def queue_counts(user, *, now=None) -> dict[str, int]:
     """The numbers at the top of the queue, in one query."""
     now = now or timezone.now()
     received = Q(status=Referral.Status.RECEIVED)
-    return referrals_visible_to(user).exclude(status=Referral.Status.CLOSED).aggregate(
-        open=Count("pk"),
-        unacknowledged=Count("pk", filter=received),
-        overdue=Count("pk", filter=received & Q(acknowledge_due_at__lt=now)),
-        acute=Count("pk", filter=Q(is_acute=True)),
-        mine=Count("pk", filter=Q(assigned_to=user)),
+    return (
+        referrals_visible_to(user)
+        .exclude(status=Referral.Status.CLOSED)
+        .aggregate(
+            open=Count("pk"),
+            unacknowledged=Count("pk", filter=received),
+            overdue=Count("pk", filter=received & Q(acknowledge_due_at__lt=now)),
+            acute=Count("pk", filter=Q(is_acute=True)),
+            mine=Count("pk", filter=Q(assigned_to=user)),
+        )
     )
 
 
@@ -209,9 +212,7 @@ def colleagues_for_assignment(referral: Referral) -> QuerySet[Advisor]:
     return (
         Advisor.objects.filter(active=True, user__is_active=True, role__in=ADVISOR_ROLES)
         .select_related("user", "team")
-        .annotate(
-            covers=Count("districts", filter=Q(districts=referral.department.district_id), distinct=True)
-        )
+        .annotate(covers=Count("districts", filter=Q(districts=referral.department.district_id), distinct=True))
         .order_by("-covers", "user__first_name", "user__last_name")
     )
 
@@ -228,4 +229,3 @@ def referral_detail_for_advisor(referral: Referral) -> Referral:
         "consents__recorded_by",
     )
     return referral
-

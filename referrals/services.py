@@ -27,9 +27,9 @@ from referrals.models import (
     ConsentRecord,
     FollowUp,
     InternalNote,
+    ReferenceSequence,
     Referral,
     ReferralCategory,
-    ReferenceSequence,
     ReporterMessage,
     StatusChange,
 )
@@ -57,6 +57,7 @@ def acknowledge_deadline(start: datetime, working_days: int | None = None) -> da
 
 def place_key(address: str, unit: str) -> str:
     """Normalise address + unit so "Blågårdsvej 10, 2. th" and "blågårdsvej  10 2.th." match."""
+
     def norm(text: str) -> str:
         return "".join(ch for ch in text.casefold() if ch.isalnum())
 
@@ -177,7 +178,9 @@ def _create_referral(*, categories, acute_reasons, **fields) -> Referral:
     ReferralCategory.objects.bulk_create(
         [ReferralCategory(referral=referral, code=code) for code in sorted(set(categories))]
     )
-    _history(referral, event=StatusChange.Event.FILED, actor=referral.reporter, detail=_("Akut") if referral.is_acute else "")
+    _history(
+        referral, event=StatusChange.Event.FILED, actor=referral.reporter, detail=_("Akut") if referral.is_acute else ""
+    )
     for advisor in district_advisors(referral.department):
         notification_queue(recipient=advisor, template="referral_filed", referral=referral)
     notification_queue(recipient=referral.reporter, template="referral_receipt", referral=referral)

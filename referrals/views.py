@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from contacts.roles import Role, role_of, role_required
-from contacts.selectors import appointments_of, dwellings_served_by, rules_accepted, rules_accepted_on
-from contacts.services import rules_accept
 from cases import services as case_services
 from cases.forms import CaseFromReferralForm, LinkCaseForm
 from cases.selectors import find_case_for
 from config.forms import add_validation_errors
+from contacts.roles import Role, role_of, role_required
+from contacts.selectors import appointments_of, dwellings_served_by, rules_accepted, rules_accepted_on
+from contacts.services import rules_accept
 from referrals import forms, selectors, services
 from referrals.filters import ReferralQueueFilter
 from referrals.models import Referral
@@ -350,5 +350,7 @@ def referral_link_case(request, reference: str):
             form.add_error("reference", _("Der er ingen sag med det nummer, som du har adgang til."))
         else:
             case_services.referral_link_case(referral=referral, case=case, by=request.user)
-            return _done(request, referral, _("Henvendelsen er knyttet til sag %(reference)s.") % {"reference": case.reference})
+            return _done(
+                request, referral, _("Henvendelsen er knyttet til sag %(reference)s.") % {"reference": case.reference}
+            )
     return _advisor_page(request, referral, can_change=True, status=400, link_form=form)

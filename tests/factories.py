@@ -118,9 +118,7 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def departments(self, create, extracted, **kwargs):
         for department in extracted or []:
-            Appointment.objects.create(
-                contact_person=self, department=department, role=Appointment.Role.LEAD_CARETAKER
-            )
+            Appointment.objects.create(contact_person=self, department=department, role=Appointment.Role.LEAD_CARETAKER)
 
 
 class AssociationStaffFactory(factory.django.DjangoModelFactory):

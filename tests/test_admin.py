@@ -39,9 +39,7 @@ def test_anonymous_visitor_is_sent_to_the_one_login_page(client):
     assert "Log ind" in response.content.decode()
 
 
-@pytest.mark.parametrize(
-    "persona", ["reporter", "advisor", "caseworker", "association_staff", "no_role_user"]
-)
+@pytest.mark.parametrize("persona", ["reporter", "advisor", "caseworker", "association_staff", "no_role_user"])
 @pytest.mark.parametrize("name", ["admin:index", "admin:housing_department_changelist", "admin:login"])
 def test_other_roles_never_reach_the_admin(client, request, persona, name):
     client.force_login(request.getfixturevalue(persona))
@@ -408,7 +406,6 @@ def test_administrator_sees_no_other_staff_logins(client, administrator):
 )
 def test_administrator_cannot_delete_what_concerns_and_cases_point_at(client, administrator, concern, name):
     from housing.models import Dwelling
-
     from tests.factories import DwellingFactory
 
     dwelling = DwellingFactory(department=concern.department)
@@ -447,7 +444,7 @@ def test_administrator_never_sees_a_concern_reference_anywhere_in_the_admin(
     services.referral_assign(referral=concern, by=advisor, assignee=advisor)
     client.force_login(administrator)
     pages = [reverse("admin:index")]
-    for model, model_admin in django_admin.site._registry.items():
+    for model in django_admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         pages += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
         for pk in model._default_manager.values_list("pk", flat=True)[:20]:

@@ -134,7 +134,9 @@ def test_case_file_pdf_has_everything_with_the_journal_in_order(
     assert any((entry.additional_data or {}).get("purpose") == "aktindsigt" for entry in logged)
 
 
-def test_only_the_requester_can_download_an_export(client, caseworker, colleague, case, django_capture_on_commit_callbacks):
+def test_only_the_requester_can_download_an_export(
+    client, caseworker, colleague, case, django_capture_on_commit_callbacks
+):
     client.force_login(caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("cases:export_start", args=[case.reference]))
@@ -188,10 +190,14 @@ def test_association_staff_offer_a_dwelling_and_see_the_outcome_without_the_citi
         assert "Aksel" not in body and "Dammgaard" not in body and case.reference not in body
         assert "010190" not in body
     # The association prepares the lease: it sees when, never who.
-    assert date_format(move_in, "j. F Y") in client.get(reverse("housing:offer_detail", args=[offer.pk])).content.decode()
+    assert (
+        date_format(move_in, "j. F Y") in client.get(reverse("housing:offer_detail", args=[offer.pk])).content.decode()
+    )
 
 
-@pytest.mark.parametrize("persona", ["association_staff_elsewhere", "reporter", "advisor", "administrator", "no_role_user"])
+@pytest.mark.parametrize(
+    "persona", ["association_staff_elsewhere", "reporter", "advisor", "administrator", "no_role_user"]
+)
 def test_others_cannot_see_an_associations_offer(client, request, persona, department):
     offer = VacancyOfferFactory(dwelling=DwellingFactory(department=department))
     client.force_login(request.getfixturevalue(persona))
@@ -216,8 +222,10 @@ def test_case_page_lists_fitting_offers_and_the_subsidy_each_would_need(client, 
     VacancyOfferFactory(monthly_rent=6600, dwelling__address="Dyrevej 3")
     client.force_login(caseworker)
     body = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
-    rows = {offer.dwelling.address: body.split(offer.dwelling.address, 1)[1].split("</tr>", 1)[0]
-            for offer in (affordable, with_subsidy)}
+    rows = {
+        offer.dwelling.address: body.split(offer.dwelling.address, 1)[1].split("</tr>", 1)[0]
+        for offer in (affordable, with_subsidy)
+    }
     assert "kræver tilskud" not in rows["Billigvej 1"]
     assert "kræver tilskud 1200 kr." in rows["Tilskudsvej 2"]
     assert "Dyrevej 3" not in body
@@ -234,7 +242,9 @@ def test_proposing_in_a_department_under_allocation_stop_shows_a_clear_message(c
     assert not case.placements.exists()
 
 
-def test_offer_detail_query_count_does_not_grow_with_candidates(client, caseworker, shelter, django_assert_max_num_queries):
+def test_offer_detail_query_count_does_not_grow_with_candidates(
+    client, caseworker, shelter, django_assert_max_num_queries
+):
     offer = VacancyOfferFactory(monthly_rent=4000)
     open_case(by=caseworker, name="Kandidat", shelter=shelter, entered_on=timezone.localdate())
     client.force_login(caseworker)
@@ -317,7 +327,9 @@ def test_the_start_page_numbers_open_the_cases_behind_them(client, caseworker, s
         assert {name for name in names if name in body} == shown, value
 
 
-def test_the_offer_list_shows_how_many_citizens_fit_each_offer(client, caseworker, shelter, django_assert_max_num_queries):
+def test_the_offer_list_shows_how_many_citizens_fit_each_offer(
+    client, caseworker, shelter, django_assert_max_num_queries
+):
     from housing.models import Dwelling
 
     cheap = VacancyOfferFactory(monthly_rent=4000, dwelling=DwellingFactory(kind=Dwelling.Kind.FAMILY))

@@ -38,7 +38,9 @@ def test_shelter_stay_reminders_at_day_60_and_80_once_each(caseworker, colleague
 
 def test_no_shelter_reminder_once_a_home_is_accepted(caseworker, shelter):
     case = open_case(by=caseworker, shelter=shelter, entered_on=timezone.localdate() - timedelta(days=70))
-    placement = allocation.placement_propose(case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker)
+    placement = allocation.placement_propose(
+        case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker
+    )
     allocation.placement_accept(placement=placement, by=caseworker)
     services.cases_remind()
     assert not reminders("stay_day_60").exists()
@@ -46,11 +48,21 @@ def test_no_shelter_reminder_once_a_home_is_accepted(caseworker, shelter):
 
 def test_subsidy_ending_within_three_months_is_reminded_once(caseworker):
     case = open_case(by=caseworker)
-    placement = allocation.placement_propose(case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker)
+    placement = allocation.placement_propose(
+        case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker
+    )
     placement = allocation.placement_accept(placement=placement, by=caseworker)
     today = timezone.localdate()
-    allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=900, starts_on=today - timedelta(days=700), ends_on=today + timedelta(days=80))
-    allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=900, starts_on=today, ends_on=today + timedelta(days=400))
+    allocation.subsidy_grant(
+        placement=placement,
+        by=caseworker,
+        monthly_amount=900,
+        starts_on=today - timedelta(days=700),
+        ends_on=today + timedelta(days=80),
+    )
+    allocation.subsidy_grant(
+        placement=placement, by=caseworker, monthly_amount=900, starts_on=today, ends_on=today + timedelta(days=400)
+    )
     services.cases_remind()
     services.cases_remind()
     assert reminders("subsidy_ending").count() == 1
@@ -59,8 +71,12 @@ def test_subsidy_ending_within_three_months_is_reminded_once(caseworker):
 def test_action_plan_review_due_is_reminded_once_per_review_date(caseworker):
     case = open_case(by=caseworker)
     today = timezone.localdate()
-    plan = services.action_plan_add(case=case, by=caseworker, made_on=today - timedelta(days=30), goals="Bolig", next_review_on=today)
-    services.action_plan_add(case=case, by=caseworker, made_on=today, goals="Senere", next_review_on=today + timedelta(days=30))
+    plan = services.action_plan_add(
+        case=case, by=caseworker, made_on=today - timedelta(days=30), goals="Bolig", next_review_on=today
+    )
+    services.action_plan_add(
+        case=case, by=caseworker, made_on=today, goals="Senere", next_review_on=today + timedelta(days=30)
+    )
     services.cases_remind()
     services.cases_remind()
     assert reminders("plan_review_due").count() == 1
@@ -72,7 +88,13 @@ def test_action_plan_review_due_is_reminded_once_per_review_date(caseworker):
 
 
 def test_case_reminder_emails_carry_no_personal_data(caseworker, shelter):
-    case = open_case(by=caseworker, name="Hemmelig Borgersen", cpr="010190-1234", shelter=shelter, entered_on=timezone.localdate() - timedelta(days=81))
+    case = open_case(
+        by=caseworker,
+        name="Hemmelig Borgersen",
+        cpr="010190-1234",
+        shelter=shelter,
+        entered_on=timezone.localdate() - timedelta(days=81),
+    )
     services.cases_remind()
     for notification in Notification.objects.all():
         notification_deliver(notification_id=notification.pk)
@@ -91,7 +113,9 @@ def test_cohort_page_shows_progress_against_targets(client, caseworker):
     CohortGroup.objects.create(cohort=cohort, name="Fra herberget", target=20)
     housed = open_case(by=caseworker, target_group="youth", max_rent=3000, cohort_group=young)
     open_case(by=caseworker, target_group="youth", max_rent=3000, cohort_group=young)
-    placement = allocation.placement_propose(case=housed, offer=VacancyOfferFactory(monthly_rent=Decimal(3000), dwelling__kind="youth"), by=caseworker)
+    placement = allocation.placement_propose(
+        case=housed, offer=VacancyOfferFactory(monthly_rent=Decimal(3000), dwelling__kind="youth"), by=caseworker
+    )
     allocation.placement_accept(placement=placement, by=caseworker)
     allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=timezone.localdate())
     client.force_login(caseworker)

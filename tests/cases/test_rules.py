@@ -4,9 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
@@ -73,7 +73,9 @@ def test_discharge_to_own_home_needs_plan_home_and_support(case, caseworker):
     assert "bostøtte" in message
 
     services.action_plan_add(case=case, by=caseworker, made_on=TODAY(), goals="Egen bolig", next_review_on=TODAY())
-    services.support_grant(case=case, by=caseworker, kind=SupportKind.objects.get(code="CTI"), granted_on=TODAY(), provider="Team")
+    services.support_grant(
+        case=case, by=caseworker, kind=SupportKind.objects.get(code="CTI"), granted_on=TODAY(), provider="Team"
+    )
     with pytest.raises(ValidationError) as excinfo:
         services.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
     assert "handleplan" not in " ".join(excinfo.value.messages)
@@ -89,7 +91,9 @@ def test_discharge_to_own_home_needs_plan_home_and_support(case, caseworker):
 
 def test_a_supported_accommodation_decision_counts_as_the_home(case, caseworker):
     services.action_plan_add(case=case, by=caseworker, made_on=TODAY(), goals="Botilbud", next_review_on=TODAY())
-    services.support_grant(case=case, by=caseworker, kind=SupportKind.objects.get(code="SEL85"), granted_on=TODAY(), provider="Bostedet")
+    services.support_grant(
+        case=case, by=caseworker, kind=SupportKind.objects.get(code="SEL85"), granted_on=TODAY(), provider="Bostedet"
+    )
     allocation.placement_supported_accommodation(case=case, by=caseworker, provider="Botilbuddet Engen")
     stay = services.stay_end(stay=case.stays.get(), by=caseworker, left_on=TODAY(), exit="supported_accommodation")
     assert stay.left_on == TODAY()
@@ -124,8 +128,22 @@ def test_a_department_under_allocation_stop_never_receives_a_placement(case, cas
 
 def test_matching_on_rent_ability_and_target_group(caseworker, shelter, settings):
     settings.ALLOCATION_MAX_SUBSIDY = 1000
-    single = open_case(by=caseworker, name="Enlig", max_rent=5000, target_group="single_adult", shelter=shelter, entered_on=TODAY() - timedelta(days=50))
-    longest = open_case(by=caseworker, name="Længst", max_rent=4500, target_group="single_adult", shelter=shelter, entered_on=TODAY() - timedelta(days=80))
+    single = open_case(
+        by=caseworker,
+        name="Enlig",
+        max_rent=5000,
+        target_group="single_adult",
+        shelter=shelter,
+        entered_on=TODAY() - timedelta(days=50),
+    )
+    longest = open_case(
+        by=caseworker,
+        name="Længst",
+        max_rent=4500,
+        target_group="single_adult",
+        shelter=shelter,
+        entered_on=TODAY() - timedelta(days=80),
+    )
     young = open_case(by=caseworker, name="Ung", max_rent=3000, target_group="youth")
     poor = open_case(by=caseworker, name="Lav betalingsevne", max_rent=3000, target_group="single_adult")
 
@@ -172,7 +190,9 @@ def test_declining_frees_the_offer_again(case, caseworker):
     assert offer.status == VacancyOffer.Status.OFFERED
 
 
-def test_accepting_tells_the_districts_advisor_without_personal_data(case, caseworker, django_capture_on_commit_callbacks, mailoutbox):
+def test_accepting_tells_the_districts_advisor_without_personal_data(
+    case, caseworker, django_capture_on_commit_callbacks, mailoutbox
+):
     from tests.factories import AdvisorFactory
 
     department = DepartmentFactory(name="Kastanjehaven")
@@ -197,11 +217,15 @@ def test_rent_subsidy_is_limited_to_five_years(case, caseworker, years, allowed)
     starts = date(2026, 1, 1)
     ends = date(2026 + years, 1, 1)
     if allowed:
-        subsidy = allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=800, starts_on=starts, ends_on=ends)
+        subsidy = allocation.subsidy_grant(
+            placement=placement, by=caseworker, monthly_amount=800, starts_on=starts, ends_on=ends
+        )
         assert subsidy.pk
     else:
         with pytest.raises(ValidationError, match="5 år"):
-            allocation.subsidy_grant(placement=placement, by=caseworker, monthly_amount=800, starts_on=starts, ends_on=ends)
+            allocation.subsidy_grant(
+                placement=placement, by=caseworker, monthly_amount=800, starts_on=starts, ends_on=ends
+            )
 
 
 def test_association_staff_offer_only_their_own_dwellings(association_staff, department, other_department):
@@ -213,11 +237,17 @@ def test_association_staff_offer_only_their_own_dwellings(association_staff, dep
     assert offer.status == VacancyOffer.Status.OFFERED
     with pytest.raises(ValidationError, match="egen boligorganisation"):
         allocation.offer_create(
-            by=association_staff, dwelling=foreign, monthly_rent=Decimal(5000), available_from=TODAY(), answer_by=TODAY()
+            by=association_staff,
+            dwelling=foreign,
+            monthly_rent=Decimal(5000),
+            available_from=TODAY(),
+            answer_by=TODAY(),
         )
 
 
-def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(client, association_staff, caseworker, case, department):
+def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(
+    client, association_staff, caseworker, case, department
+):
     from housing.selectors import dwellings_offerable_by
 
     dwelling = DwellingFactory(department=department)
@@ -227,7 +257,11 @@ def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(client, associ
     assert dwelling not in dwellings_offerable_by(association_staff)
     with pytest.raises(ValidationError, match="allerede tilbudt"):
         allocation.offer_create(
-            by=association_staff, dwelling=dwelling, monthly_rent=Decimal(4000), available_from=TODAY(), answer_by=TODAY()
+            by=association_staff,
+            dwelling=dwelling,
+            monthly_rent=Decimal(4000),
+            available_from=TODAY(),
+            answer_by=TODAY(),
         )
     allocation.placement_propose(case=case, offer=offer, by=caseworker)  # matched: still waiting
     assert dwelling not in dwellings_offerable_by(association_staff)
@@ -241,7 +275,9 @@ def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(client, associ
 # --- Consent, concerns ----------------------------------------------------------------------
 
 
-def test_consent_on_the_case_lets_the_reporter_of_a_linked_concern_see_shared_messages(case, caseworker, advisor, reporter, department):
+def test_consent_on_the_case_lets_the_reporter_of_a_linked_concern_see_shared_messages(
+    case, caseworker, advisor, reporter, department
+):
     from referrals.selectors import messages_for_reporter
     from referrals.services import referral_message_send
 

@@ -262,7 +262,11 @@ def test_double_submits_on_the_case_page_save_one_of_each(client, caseworker, ca
     post_twice(
         client,
         url("supported_accommodation"),
-        {"sa-kind": "supported_accommodation", "sa-provider": "Botilbuddet Lindely", "sa-submission_token": tokens["sa_form"]},
+        {
+            "sa-kind": "supported_accommodation",
+            "sa-provider": "Botilbuddet Lindely",
+            "sa-submission_token": tokens["sa_form"],
+        },
     )
     post_twice(client, url("export_start"), {"export-submission_token": tokens["export_form"]})
 
@@ -297,7 +301,11 @@ def test_a_supported_accommodation_decision_is_refused_while_a_home_is_on_its_wa
     client.force_login(caseworker)
     response = client.post(
         reverse("cases:supported_accommodation", args=[case.reference]),
-        {"sa-kind": "supported_accommodation", "sa-provider": "Botilbuddet Lindely", "sa-submission_token": str(uuid.uuid4())},
+        {
+            "sa-kind": "supported_accommodation",
+            "sa-provider": "Botilbuddet Lindely",
+            "sa-submission_token": str(uuid.uuid4()),
+        },
     )
     assert response.status_code == 400
     assert "Borgeren har allerede en bolig på vej" in response.content.decode()
@@ -307,15 +315,23 @@ def test_a_supported_accommodation_decision_is_refused_while_a_home_is_on_its_wa
 def test_someone_elses_token_never_returns_their_row(caseworker, colleague, case):
     token = uuid.uuid4()
     mine = services.action_plan_add(
-        case=case, by=caseworker, made_on=timezone.localdate(), goals="Mål", next_review_on=timezone.localdate(),
+        case=case,
+        by=caseworker,
+        made_on=timezone.localdate(),
+        goals="Mål",
+        next_review_on=timezone.localdate(),
         submission_token=token,
     )
     services.case_assign(case=case, by=caseworker, user=colleague)
     other_case = open_case(by=colleague, name="Anden Borger")
     with pytest.raises(ValidationError, match="Formularen er allerede brugt"):
         services.action_plan_add(
-            case=other_case, by=colleague, made_on=timezone.localdate(), goals="Andet mål",
-            next_review_on=timezone.localdate(), submission_token=token,
+            case=other_case,
+            by=colleague,
+            made_on=timezone.localdate(),
+            goals="Andet mål",
+            next_review_on=timezone.localdate(),
+            submission_token=token,
         )
     assert ActionPlan.objects.get(submission_token=token) == mine
 
@@ -396,7 +412,11 @@ def test_a_closed_case_still_takes_a_journal_note_and_a_withdrawn_consent(client
     token = client.get(detail(case)).context["journal_form"]["submission_token"].value()
     response = client.post(
         reverse("cases:journal", args=[case.reference]),
-        {"journal-written_on": today(), "journal-text": "Borgeren er orienteret.", "journal-submission_token": str(token)},
+        {
+            "journal-written_on": today(),
+            "journal-text": "Borgeren er orienteret.",
+            "journal-submission_token": str(token),
+        },
     )
     assert response.status_code == 302 and case.journal.count() == 1
 
@@ -434,8 +454,11 @@ def test_steps_and_subsidies_are_refused_on_a_closed_case(caseworker, case):
     placement.refresh_from_db()
     with pytest.raises(Refused, match="Sagen er lukket"):
         allocation.subsidy_grant(
-            placement=placement, by=caseworker, monthly_amount=500,
-            starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=365),
+            placement=placement,
+            by=caseworker,
+            monthly_amount=500,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=365),
         )
 
 
@@ -445,8 +468,11 @@ def test_a_subsidy_needs_a_home_the_citizen_said_yes_to(caseworker, case):
     placement = allocation.placement_propose(case=case, offer=VacancyOfferFactory(monthly_rent=4000), by=caseworker)
     with pytest.raises(Refused, match="sagt ja til"):
         allocation.subsidy_grant(
-            placement=placement, by=caseworker, monthly_amount=500,
-            starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=365),
+            placement=placement,
+            by=caseworker,
+            monthly_amount=500,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=365),
         )
 
 
@@ -466,12 +492,16 @@ def test_the_page_shown_again_after_a_form_error_is_a_logged_read(client, collea
 def test_reminders_skip_people_who_have_left(caseworker, colleague, shelter):
     from referrals.models import Notification
 
-    at_65 = open_case(by=caseworker, name="Tres-fem", shelter=shelter, entered_on=timezone.localdate() - timedelta(days=65))
+    at_65 = open_case(
+        by=caseworker, name="Tres-fem", shelter=shelter, entered_on=timezone.localdate() - timedelta(days=65)
+    )
     services.case_assign(case=at_65, by=caseworker, user=colleague)
     colleague.is_active = False
     colleague.save(update_fields=["is_active"])
     services.cases_remind()
-    assert set(Notification.objects.filter(template="stay_day_60").values_list("recipient", flat=True)) == {caseworker.pk}
+    assert set(Notification.objects.filter(template="stay_day_60").values_list("recipient", flat=True)) == {
+        caseworker.pk
+    }
 
 
 def test_what_is_typed_on_case_forms_is_kept_out_of_error_reports(client, caseworker, case):
@@ -481,7 +511,9 @@ def test_what_is_typed_on_case_forms_is_kept_out_of_error_reports(client, casewo
         assert response.wsgi_request.sensitive_post_parameters == "__ALL__", url
 
 
-def test_an_offer_token_from_another_organisation_never_returns_their_offer(association_staff, association_staff_elsewhere, department, other_department):
+def test_an_offer_token_from_another_organisation_never_returns_their_offer(
+    association_staff, association_staff_elsewhere, department, other_department
+):
     from decimal import Decimal
 
     from django.core.exceptions import ValidationError as Refused
@@ -490,13 +522,20 @@ def test_an_offer_token_from_another_organisation_never_returns_their_offer(asso
 
     token = uuid.uuid4()
     theirs = allocation.offer_create(
-        by=association_staff, dwelling=DwellingFactory(department=department), monthly_rent=Decimal(4000),
-        available_from=timezone.localdate(), answer_by=timezone.localdate(), submission_token=token,
+        by=association_staff,
+        dwelling=DwellingFactory(department=department),
+        monthly_rent=Decimal(4000),
+        available_from=timezone.localdate(),
+        answer_by=timezone.localdate(),
+        submission_token=token,
     )
     with pytest.raises(Refused, match="Formularen er allerede brugt"):
         allocation.offer_create(
-            by=association_staff_elsewhere, dwelling=DwellingFactory(department=other_department),
-            monthly_rent=Decimal(4000), available_from=timezone.localdate(), answer_by=timezone.localdate(),
+            by=association_staff_elsewhere,
+            dwelling=DwellingFactory(department=other_department),
+            monthly_rent=Decimal(4000),
+            available_from=timezone.localdate(),
+            answer_by=timezone.localdate(),
             submission_token=token,
         )
     assert list(type(theirs).objects.all()) == [theirs]

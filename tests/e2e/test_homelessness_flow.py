@@ -193,7 +193,9 @@ def _offer_a_home(page) -> tuple[str, str, str]:
     already_offered = {text.strip() for text in main.locator("tbody tr td:first-child a").all_inner_texts()}
 
     main.get_by_role("link", name="Tilbyd en bolig", exact=True).click()
-    expect(main.get_by_role("heading", name="Tilbyd en bolig til kommunal anvisning", exact=True, level=1)).to_be_visible()
+    expect(
+        main.get_by_role("heading", name="Tilbyd en bolig til kommunal anvisning", exact=True, level=1)
+    ).to_be_visible()
     dwellings = main.get_by_role("combobox", name="Lejemål", exact=True)
     grouped = [
         (group.get_attribute("label"), text)
@@ -351,7 +353,7 @@ def test_only_the_municipality_can_open_a_case(demo_world, new_page):
 
 
 def test_what_is_missing_leads_to_its_form_and_errors_open_it(demo_world, page):
-    """"Der mangler: en handleplan" opens the plan form; an empty plan comes back with the
+    """ "Der mangler: en handleplan" opens the plan form; an empty plan comes back with the
     form open, its own error summary, and links that reach the fields."""
     errors = watch_console(page)
     log_in(page, "hjem.sag")

@@ -123,7 +123,9 @@ def test_a_concern_goes_from_the_caretakers_phone_to_the_advisor_and_back(demo_w
     expect(advisor.get_by_role("button", name="Kvittér for modtagelsen", exact=True)).to_have_count(0)
 
     consent = advisor.get_by_role("region", name="Samtykke", exact=True)
-    _group(consent, "Beboerens samtykke til at dele forløbet med indberetteren").get_by_label("Givet", exact=True).check()
+    _group(consent, "Beboerens samtykke til at dele forløbet med indberetteren").get_by_label(
+        "Givet", exact=True
+    ).check()
     _group(consent, "Hvordan").get_by_label("Skriftligt", exact=True).check()
     consent.get_by_role("button", name="Registrér samtykke", exact=True).click()
     _expect_flash(advisor, "Samtykket er registreret.")
@@ -162,9 +164,9 @@ def test_a_concern_goes_from_the_caretakers_phone_to_the_advisor_and_back(demo_w
     assert second != reference
 
     row = _open_in_queue(advisor, second)
-    expect(advisor.get_by_role("row").filter(has=advisor.get_by_role("link", name=reference, exact=True))).to_have_count(
-        0
-    )  # the closed one has left the default queue
+    expect(
+        advisor.get_by_role("row").filter(has=advisor.get_by_role("link", name=reference, exact=True))
+    ).to_have_count(0)  # the closed one has left the default queue
     row.get_by_role("link", name=second, exact=True).click()
     expect(advisor.locator("#main-content")).to_contain_text(second_marker)
     advisor.get_by_role("button", name="Kvittér for modtagelsen", exact=True).click()

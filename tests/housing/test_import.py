@@ -11,7 +11,9 @@ from tests.factories import DepartmentFactory, DistrictFactory, HousingOrganisat
 
 pytestmark = pytest.mark.django_db
 
-DEPARTMENT_HEADER = "boligorganisation;afdelingsnummer;navn;byområde;adresse;postnummer;antal_boliger;anvisningsstop;begrundelse"
+DEPARTMENT_HEADER = (
+    "boligorganisation;afdelingsnummer;navn;byområde;adresse;postnummer;antal_boliger;anvisningsstop;begrundelse"
+)
 
 
 @pytest.fixture
@@ -84,10 +86,7 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row(client, admin
     body = response.content.decode()
     assert Department.objects.count() == 0
     # Each bad row is named by its number, the column and the Danish error.
-    rows = {
-        int(number): cells
-        for number, cells in re.findall(r"<tr>\s*<td>(\d+)\s*</td>(.*?)</tr>", body, flags=re.S)
-    }
+    rows = {int(number): cells for number, cells in re.findall(r"<tr>\s*<td>(\d+)\s*</td>(.*?)</tr>", body, flags=re.S)}
     assert set(rows) == {2, 3}
     assert "byområde" in rows[2] and "Byområdet &quot;Atlantis&quot; findes ikke." in rows[2]
     assert "begrundelse" in rows[3] and "Skriv en begrundelse for anvisningsstoppet." in rows[3]

@@ -42,9 +42,7 @@ def test_organisation_with_bad_cvr_fails_full_clean():
 @pytest.mark.django_db
 def test_department_number_is_unique_within_its_organisation():
     first = DepartmentFactory(number="42")
-    duplicate = DepartmentFactory.build(
-        organisation=first.organisation, district=first.district, number="42"
-    )
+    duplicate = DepartmentFactory.build(organisation=first.organisation, district=first.district, number="42")
     with pytest.raises(ValidationError) as excinfo:
         duplicate.full_clean()
     assert "allerede en afdeling med dette nummer" in str(excinfo.value)

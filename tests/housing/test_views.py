@@ -35,7 +35,9 @@ def test_advisor_lists_departments_of_covered_districts(client, advisor, departm
     assert other_department.name not in body
 
 
-def test_association_staff_list_their_organisations_departments(client, association_staff, department, other_department):
+def test_association_staff_list_their_organisations_departments(
+    client, association_staff, department, other_department
+):
     client.force_login(association_staff)
     body = list_names(client)
     assert department.name in body
@@ -111,7 +113,9 @@ def test_department_list_uses_a_constant_number_of_queries(client, caseworker, d
     assert response.context["page"].paginator.count == 25
 
 
-def test_who_to_call_uses_a_constant_number_of_queries(client, reporter, department, district, django_assert_max_num_queries):
+def test_who_to_call_uses_a_constant_number_of_queries(
+    client, reporter, department, district, django_assert_max_num_queries
+):
     client.force_login(reporter)
     url = reverse("housing:department_detail", args=[department.pk])
     client.get(url)

@@ -130,8 +130,14 @@ def check_target(args) -> None:
 # --- Seeding -------------------------------------------------------------------
 
 SHELTERS = [
-    "Bocentret Nørrelund", "Herberget Hillerødgade", "Mændenes Hjem", "Kollegiet Gl. Køge Landevej",
-    "Lindevangen", "Hus Forbi Herberg", "Dannebrogshjemmet", "Kvindehjemmet",
+    "Bocentret Nørrelund",
+    "Herberget Hillerødgade",
+    "Mændenes Hjem",
+    "Kollegiet Gl. Køge Landevej",
+    "Lindevangen",
+    "Hus Forbi Herberg",
+    "Dannebrogshjemmet",
+    "Kvindehjemmet",
 ]
 
 
@@ -250,7 +256,10 @@ def seed(args) -> None:
         )
         bulk(
             AssociationStaff,
-            [AssociationStaff(user=user, organisation=org) for user, org in zip(staff_users, organisations, strict=True)],
+            [
+                AssociationStaff(user=user, organisation=org)
+                for user, org in zip(staff_users, organisations, strict=True)
+            ],
             label="association staff",
         )
         staff_of = {org.pk: user.pk for user, org in zip(staff_users, organisations, strict=True)}
@@ -328,9 +337,7 @@ def seed(args) -> None:
                     team=team,
                     opened_on=opened_on,
                     closed_on=closed_on,
-                    close_reason=rng.choice([Case.CloseReason.HOUSED, Case.CloseReason.MOVED_AWAY])
-                    if closed
-                    else "",
+                    close_reason=rng.choice([Case.CloseReason.HOUSED, Case.CloseReason.MOVED_AWAY]) if closed else "",
                     created_by=rng.choice(caseworker_users),
                 )
             )
@@ -358,7 +365,10 @@ def seed(args) -> None:
                 if left >= entered:
                     stays.append(
                         ShelterStay(
-                            case=case, shelter=rng.choice(shelters), entered_on=entered, left_on=left,
+                            case=case,
+                            shelter=rng.choice(shelters),
+                            entered_on=entered,
+                            left_on=left,
                             exit=rng.choice(exits),
                         )
                     )
@@ -617,8 +627,18 @@ def run(args) -> int:
         ("case list, page 2", "/cases/?side=2", "SAG-", None),
         # The search term is posted and kept in the session (never in the address).
         (f"case list, q={personas['name']}", "/cases/?status=open", "SAG-", None),
-        ("case page (fitting offers)", f"/cases/{case.reference}/", case.reference, r'action="/housing/offers/\d+/propose/"'),
-        ("offer list (open offers)", "/housing/offers/", "/housing/offers/", r'href="/housing/offers/\d+/">[^<]+</a><br>'),
+        (
+            "case page (fitting offers)",
+            f"/cases/{case.reference}/",
+            case.reference,
+            r'action="/housing/offers/\d+/propose/"',
+        ),
+        (
+            "offer list (open offers)",
+            "/housing/offers/",
+            "/housing/offers/",
+            r'href="/housing/offers/\d+/">[^<]+</a><br>',
+        ),
         (f"matching page, {many_n:,} candidates", f"/housing/offers/{many_id}/", "SAG-", r'name="case"'),
         (f"matching page, {few_n:,} candidates", f"/housing/offers/{few_id}/", "SAG-", r'name="case"'),
     ]

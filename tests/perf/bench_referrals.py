@@ -142,8 +142,18 @@ def valid_cvr(n: int) -> str:
 
 
 STREETS = [
-    "Blågårdsvej", "Mjølnerparken", "Tingbjerg Allé", "Urbanplanen", "Lindehaven", "Bispeparken",
-    "Akacieparken", "Husumvej", "Folehaven", "Hørgården", "Sundholmsvej", "Rovsingsgade",
+    "Blågårdsvej",
+    "Mjølnerparken",
+    "Tingbjerg Allé",
+    "Urbanplanen",
+    "Lindehaven",
+    "Bispeparken",
+    "Akacieparken",
+    "Husumvej",
+    "Folehaven",
+    "Hørgården",
+    "Sundholmsvej",
+    "Rovsingsgade",
 ]
 FIRST = ["Mette", "Lars", "Fatima", "Jens", "Aisha", "Søren", "Line", "Mads", "Hanne", "Omar", "Sofie", "Niels"]
 LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen", "Ali", "Yilmaz"]
@@ -173,9 +183,9 @@ def seed(args) -> None:
     from referrals.models import (
         AcuteReason,
         Category,
+        ReferenceSequence,
         Referral,
         ReferralCategory,
-        ReferenceSequence,
         ReferralUserObjectPermission,
     )
     from referrals.services import place_key
@@ -317,7 +327,9 @@ def seed(args) -> None:
             status = (
                 Referral.Status.CLOSED
                 if not is_open
-                else Referral.Status.IN_PROGRESS if acknowledged else Referral.Status.RECEIVED
+                else Referral.Status.IN_PROGRESS
+                if acknowledged
+                else Referral.Status.RECEIVED
             )
             advisers_here = covered_by[department.district_id]
             assigned_to = None
@@ -547,9 +559,7 @@ def explain(result, *, title):
     )
     slowest = sorted(captured, key=lambda q: float(q["time"]), reverse=True)[:3]
     chosen = ([("page query (LIMIT 25)", page_query)] if page_query else []) + [
-        (f"slow query ({float(q['time']) * 1000:.1f} ms when captured)", q)
-        for q in slowest
-        if q is not page_query
+        (f"slow query ({float(q['time']) * 1000:.1f} ms when captured)", q) for q in slowest if q is not page_query
     ]
     print(f"\n=== EXPLAIN ANALYZE: {title} ===")
     print("All queries of one request (ms when captured):")
@@ -625,11 +635,7 @@ def run(args) -> int:
         explain(results["advisor queue, isolation+not acute"], title="/referrals/?category=isolation&acute=no")
         explain(results["contact person: my concerns"], title="contact person /referrals/")
     connection.close()
-    missed = [
-        label
-        for label, r in results.items()
-        if r["queries"] > TARGET_QUERIES or r["p95"] > TARGET_P95_MS
-    ]
+    missed = [label for label, r in results.items() if r["queries"] > TARGET_QUERIES or r["p95"] > TARGET_P95_MS]
     if missed:
         print(f"Missed the target: {', '.join(missed)}")
         return 1

@@ -143,8 +143,7 @@ class SmtpSink:
         return wait_until(
             arrived,
             timeout=timeout,
-            what=f"e-mail to {', '.join(addresses)} (received so far: "
-            f"{[mail.recipients for mail in self.messages]})",
+            what=f"e-mail to {', '.join(addresses)} (received so far: {[mail.recipients for mail in self.messages]})",
             watch=watch,
         )
 

@@ -54,9 +54,7 @@ def test_a_local_file_reference_never_reaches_the_pdf(tmp_path, settings):
     (template_dir / "probe.html").write_text(
         f'<html><head><link rel="stylesheet" href="file://{secret}"></head><body><p>Synlig</p></body></html>'
     )
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}
-    ]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir, *settings.TEMPLATES[0]["DIRS"]]}]
     text = pdf_text(render_pdf("probe.html", {}))
     assert "Synlig" in text
     assert "HEMMELIGT-INDHOLD" not in text

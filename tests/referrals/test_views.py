@@ -65,7 +65,9 @@ def test_the_form_shows_emergency_numbers_first(client, accepted_reporter):
     assert "Den Sociale Døgnvagt" in body
 
 
-def test_the_only_department_is_preselected_and_others_are_not_offered(client, accepted_reporter, department, other_department):
+def test_the_only_department_is_preselected_and_others_are_not_offered(
+    client, accepted_reporter, department, other_department
+):
     client.force_login(accepted_reporter)
     form = client.get(reverse("referrals:new")).context["form"]
     assert form["department"].value() == str(department.pk)
@@ -152,7 +154,9 @@ def test_the_receipt_pdf_downloads(client, file_referral, accepted_reporter):
 # --- The reporter's window -------------------------------------------------------------
 
 
-def test_my_concerns_shows_reference_date_department_and_coarse_status_only(client, file_referral, accepted_reporter, advisor):
+def test_my_concerns_shows_reference_date_department_and_coarse_status_only(
+    client, file_referral, accepted_reporter, advisor
+):
     referral = file_referral()
     from referrals import services
 
@@ -331,10 +335,17 @@ def test_advisor_actions_through_the_pages(client, file_referral, advisor, accep
     url = lambda name: reverse(f"referrals:{name}", args=[referral.reference])  # noqa: E731
     assert client.post(url("acknowledge")).status_code == 302
     assert client.post(url("consent"), {"consent-given": "1", "consent-method": "written"}).status_code == 302
-    message = {"message-text": "Beboeren får hjælp.", "message-shareable": "on", "message-submission_token": str(uuid.uuid4())}
+    message = {
+        "message-text": "Beboeren får hjælp.",
+        "message-shareable": "on",
+        "message-submission_token": str(uuid.uuid4()),
+    }
     client.post(url("message"), message)
     client.post(url("message"), message)
-    assert client.post(url("note"), {"note-text": "Ringet op.", "note-submission_token": str(uuid.uuid4())}).status_code == 302
+    assert (
+        client.post(url("note"), {"note-text": "Ringet op.", "note-submission_token": str(uuid.uuid4())}).status_code
+        == 302
+    )
     assert client.post(url("close"), {"close-outcome": "handled_by_advisor"}).status_code == 302
     referral.refresh_from_db()
     assert referral.status == "closed" and referral.consent_to_share
@@ -360,9 +371,7 @@ def test_close_as_duplicate_needs_a_visible_reference(client, file_referral, adv
 def test_invalid_action_keeps_the_typed_text(client, file_referral, advisor):
     referral = file_referral()
     client.force_login(advisor)
-    response = client.post(
-        reverse("referrals:message", args=[referral.reference]), {"message-text": "x" * 5001}
-    )
+    response = client.post(reverse("referrals:message", args=[referral.reference]), {"message-text": "x" * 5001})
     assert response.status_code == 400
     assert "x" * 5001 in response.content.decode()
 
@@ -427,8 +436,8 @@ def _whole_flow(client, accepted_reporter, advisor, department):
 
 
 def test_with_two_departments_the_reporter_must_choose_one(client, accepted_reporter, department):
-    from tests.factories import DepartmentFactory
     from contacts.models import Appointment
+    from tests.factories import DepartmentFactory
 
     second = DepartmentFactory(district=department.district, name="Tranehaven")
     Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, role="volunteer")
@@ -443,13 +452,13 @@ def test_with_two_departments_the_reporter_must_choose_one(client, accepted_repo
 
 
 def test_dwelling_options_follow_the_chosen_department(client, accepted_reporter, department):
-    from tests.factories import DepartmentFactory
     from contacts.models import Appointment
+    from tests.factories import DepartmentFactory
 
     second = DepartmentFactory(district=department.district, name="Tranehaven")
     Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, role="volunteer")
-    mine = DwellingFactory(department=department, address="Lindevej 1")
-    theirs = DwellingFactory(department=second, address="Tranevej 9")
+    DwellingFactory(department=department, address="Lindevej 1")
+    DwellingFactory(department=second, address="Tranevej 9")
     foreign = DwellingFactory(address="Fremmedvej 5")
     client.force_login(accepted_reporter)
     url = reverse("referrals:dwelling_options")

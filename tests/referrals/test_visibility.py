@@ -114,7 +114,13 @@ def test_a_guessed_reference_is_404(client, advisor):
 
 def test_the_reporter_cannot_use_advisor_actions(client, reporter, referral):
     client.force_login(reporter)
-    for name in ("referrals:acknowledge", "referrals:assign", "referrals:consent", "referrals:message", "referrals:close"):
+    for name in (
+        "referrals:acknowledge",
+        "referrals:assign",
+        "referrals:consent",
+        "referrals:message",
+        "referrals:close",
+    ):
         assert client.post(reverse(name, args=[referral.reference])).status_code == 404
     referral.refresh_from_db()
     assert referral.status == "received"
@@ -123,7 +129,10 @@ def test_the_reporter_cannot_use_advisor_actions(client, reporter, referral):
 def test_the_advisor_cannot_use_the_reporters_receipt_or_follow_up(client, advisor, referral):
     client.force_login(advisor)
     assert client.get(reverse("referrals:receipt", args=[referral.reference])).status_code == 404
-    assert client.post(reverse("referrals:follow_up", args=[referral.reference]), {"followup-text": "x"}).status_code == 404
+    assert (
+        client.post(reverse("referrals:follow_up", args=[referral.reference]), {"followup-text": "x"}).status_code
+        == 404
+    )
 
 
 def test_administrators_do_not_see_concerns_in_the_admin(client, administrator, referral):

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cases.demo import seed_demo_cases
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 from contacts.services import administrators_group_ensure
 from housing.models import Department, District, Dwelling, HousingOrganisation
-from cases.demo import seed_demo_cases
 from referrals.demo import seed_demo_concerns
 
 DEMO_PASSWORD = "bindeled-demo"
@@ -42,14 +42,46 @@ DISTRICTS = [
 ]
 
 ESTATE_NAMES = [
-    "Lindegården", "Rønnebærparken", "Kastanjehaven", "Svalereden", "Hyldebakken",
-    "Stærekassen", "Pilegården", "Egeparken", "Tranehaven", "Kløvermarken",
-    "Spurvehusene", "Birkely", "Mågestien", "Valmuehaven", "Ahornparken",
-    "Havnegården", "Hasselbo", "Fyrrehøj", "Solbakken", "Ravnsborg Have",
-    "Tjørnelunden", "Grønnegården", "Skovbrynet", "Vibehuset", "Humlehaven",
-    "Sankt Knuds Gård", "Pæregården", "Bøgebakken", "Engblommen", "Kirsebærhaven",
-    "Vandkunsten", "Ørnereden", "Mosegården", "Lærkehøj", "Strandlysten",
-    "Rosenly", "Nøddebo", "Hvedemarken", "Granhaven", "Ugleparken",
+    "Lindegården",
+    "Rønnebærparken",
+    "Kastanjehaven",
+    "Svalereden",
+    "Hyldebakken",
+    "Stærekassen",
+    "Pilegården",
+    "Egeparken",
+    "Tranehaven",
+    "Kløvermarken",
+    "Spurvehusene",
+    "Birkely",
+    "Mågestien",
+    "Valmuehaven",
+    "Ahornparken",
+    "Havnegården",
+    "Hasselbo",
+    "Fyrrehøj",
+    "Solbakken",
+    "Ravnsborg Have",
+    "Tjørnelunden",
+    "Grønnegården",
+    "Skovbrynet",
+    "Vibehuset",
+    "Humlehaven",
+    "Sankt Knuds Gård",
+    "Pæregården",
+    "Bøgebakken",
+    "Engblommen",
+    "Kirsebærhaven",
+    "Vandkunsten",
+    "Ørnereden",
+    "Mosegården",
+    "Lærkehøj",
+    "Strandlysten",
+    "Rosenly",
+    "Nøddebo",
+    "Hvedemarken",
+    "Granhaven",
+    "Ugleparken",
 ]
 
 STREETS = {
@@ -64,20 +96,66 @@ STREETS = {
 }
 
 POSTAL_CODES = {
-    "Nørrebro": "2200", "Bispebjerg": "2400", "Amager Øst": "2300", "Amager Vest": "2300",
-    "Valby": "2500", "Vesterbro/Kgs. Enghave": "2450", "Østerbro": "2100", "Brønshøj-Husum": "2700",
+    "Nørrebro": "2200",
+    "Bispebjerg": "2400",
+    "Amager Øst": "2300",
+    "Amager Vest": "2300",
+    "Valby": "2500",
+    "Vesterbro/Kgs. Enghave": "2450",
+    "Østerbro": "2100",
+    "Brønshøj-Husum": "2700",
 }
 
 TEAMS = ["Boligrådgivningen Nord", "Boligrådgivningen Syd", "Boligrådgivningen Vest", "Hjemløseenheden"]
 
 FIRST_NAMES = [
-    "Anne", "Bent", "Camilla", "Dorthe", "Erik", "Frida", "Gustav", "Hanne", "Ib", "Jette",
-    "Kasper", "Lone", "Mads", "Nanna", "Ole", "Pia", "Rasmus", "Sanne", "Tobias", "Ulla",
-    "Vagn", "Yasmin", "Ahmed", "Birgit", "Carsten", "Dina", "Emil", "Fatima", "Gert", "Helle",
+    "Anne",
+    "Bent",
+    "Camilla",
+    "Dorthe",
+    "Erik",
+    "Frida",
+    "Gustav",
+    "Hanne",
+    "Ib",
+    "Jette",
+    "Kasper",
+    "Lone",
+    "Mads",
+    "Nanna",
+    "Ole",
+    "Pia",
+    "Rasmus",
+    "Sanne",
+    "Tobias",
+    "Ulla",
+    "Vagn",
+    "Yasmin",
+    "Ahmed",
+    "Birgit",
+    "Carsten",
+    "Dina",
+    "Emil",
+    "Fatima",
+    "Gert",
+    "Helle",
 ]
 LAST_NAMES = [
-    "Holmgaard", "Vestergaard", "Brix", "Kjærsgaard", "Lindholm", "Maagaard", "Nørskov",
-    "Overgaard", "Quist", "Rosendahl", "Skovmand", "Thygesen", "Uhrenholt", "Winther", "Aagaard",
+    "Holmgaard",
+    "Vestergaard",
+    "Brix",
+    "Kjærsgaard",
+    "Lindholm",
+    "Maagaard",
+    "Nørskov",
+    "Overgaard",
+    "Quist",
+    "Rosendahl",
+    "Skovmand",
+    "Thygesen",
+    "Uhrenholt",
+    "Winther",
+    "Aagaard",
 ]
 
 # (username, first, last, role, extra) — the logins design.md promises.
@@ -85,8 +163,20 @@ DEMO_LOGINS = [
     ("admin", "Ada", "Administrator", "administrator", {}),
     ("kp.noerrebro", "Kirsten", "Kløvermark", "contact_person", {"district": "Nørrebro", "count": 2}),
     ("kp.amager", "Karim", "Kastrupgaard", "contact_person", {"district": "Amager Øst", "count": 1}),
-    ("raad.noerrebro", "Rikke", "Rådgaard", "advisor", {"team": "Boligrådgivningen Nord", "districts": ["Nørrebro", "Bispebjerg"]}),
-    ("raad.amager", "Rune", "Amagerlund", "advisor", {"team": "Boligrådgivningen Syd", "districts": ["Amager Øst", "Amager Vest"]}),
+    (
+        "raad.noerrebro",
+        "Rikke",
+        "Rådgaard",
+        "advisor",
+        {"team": "Boligrådgivningen Nord", "districts": ["Nørrebro", "Bispebjerg"]},
+    ),
+    (
+        "raad.amager",
+        "Rune",
+        "Amagerlund",
+        "advisor",
+        {"team": "Boligrådgivningen Syd", "districts": ["Amager Øst", "Amager Vest"]},
+    ),
     ("hjem.sag", "Hilda", "Hjortshøj", "caseworker", {"team": "Hjemløseenheden"}),
     ("bl.org", "Bo", "Boligholm", "association_staff", {"organisation": "BSS"}),
 ]
@@ -110,14 +200,12 @@ class Command(BaseCommand):
             cases = seed_demo_cases()
         self.stdout.write(f"{len(departments)} afdelinger, {concerns} bekymringshenvendelser, {cases} borgersager.")
         self.stdout.write(self.style.SUCCESS("Demodata er klar. Logins (adgangskode: bindeled-demo):"))
-        for username, first, last, role, _extra in DEMO_LOGINS:
+        for username, _first, _last, role, _extra in DEMO_LOGINS:
             self.stdout.write(f"  {username:<16} {role}")
 
     def _organisations(self):
         return {
-            short: HousingOrganisation.objects.get_or_create(
-                short_name=short, defaults={"name": name, "cvr": cvr}
-            )[0]
+            short: HousingOrganisation.objects.get_or_create(short_name=short, defaults={"name": name, "cvr": cvr})[0]
             for name, short, cvr in ORGANISATIONS
         }
 
@@ -146,9 +234,7 @@ class Command(BaseCommand):
                     "number_of_homes": 40 + (index * 37) % 400,
                     "allocation_stop": stop,
                     "allocation_stop_reason": (
-                        "Beboersammensætningen: afdelingen er på listen over udsatte boligområder."
-                        if stop
-                        else ""
+                        "Beboersammensætningen: afdelingen er på listen over udsatte boligområder." if stop else ""
                     ),
                 },
             )
@@ -202,7 +288,10 @@ class Command(BaseCommand):
                 Appointment.objects.get_or_create(
                     contact_person=person,
                     department=department,
-                    defaults={"role": roles[(index + slot) % len(roles)], "appointed_on": date(2023, 1 + index % 12, 1)},
+                    defaults={
+                        "role": roles[(index + slot) % len(roles)],
+                        "appointed_on": date(2023, 1 + index % 12, 1),
+                    },
                 )
         coverage = {
             "Boligrådgivningen Nord": ["Nørrebro", "Bispebjerg", "Østerbro", "Brønshøj-Husum"],
@@ -252,7 +341,9 @@ class Command(BaseCommand):
                     user=user,
                     defaults={
                         "team": teams[extra["team"]],
-                        "role": Advisor.Role.HOUSING_ADVISOR if role == "advisor" else Advisor.Role.HOMELESSNESS_CASEWORKER,
+                        "role": Advisor.Role.HOUSING_ADVISOR
+                        if role == "advisor"
+                        else Advisor.Role.HOMELESSNESS_CASEWORKER,
                         "phone": "3366 0000",
                     },
                 )
