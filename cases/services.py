@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -17,6 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases.cpr import cpr_birth_date, normalise_cpr
 from cases.crypto import lookup_hash
 from cases.models import (
+    SHELTER_GOAL_DAYS,
     SHELTER_WARNING_DAYS,
     ActionPlan,
     Case,
@@ -32,8 +34,8 @@ from cases.models import (
 )
 from config.submissions import existing_submission, save_once
 from contacts.models import Advisor, Team
+from notifications.services import notification_queue
 from referrals.models import Referral, StatusChange
-from referrals.notifications import notification_queue
 from referrals.services import next_reference, referral_close
 
 CASE_PERMS = ("view_case", "change_case")
@@ -385,12 +387,11 @@ def cases_remind(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     queued = 0
 
-    def queue(users, template, *, case=None, placement=None, key):
+    def queue(users, template, *, case, key, **extra):
         nonlocal queued
+        context = {"reference": case.reference, "link_path": reverse("cases:detail", args=[case.reference]), **extra}
         for user in users:
-            if notification_queue(
-                recipient=user, template=template, case=case, placement=placement, dedupe_key=f"{key}:{user.pk}"
-            ):
+            if notification_queue(recipient=user, template=template, context=context, dedupe_key=f"{key}:{user.pk}"):
                 queued += 1
 
     housed = (Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED, Placement.Status.MOVED_IN)
@@ -404,7 +405,14 @@ def cases_remind(*, today: date | None = None) -> int:
         )
         for stay in stays:
             with transaction.atomic():
-                queue(case_workers(stay.case), f"stay_day_{days}", case=stay.case, key=f"stay:{stay.pk}:day{days}")
+                queue(
+                    case_workers(stay.case),
+                    "stay_warning",
+                    case=stay.case,
+                    key=f"stay:{stay.pk}:day{days}",
+                    days=days,
+                    goal_days=SHELTER_GOAL_DAYS,
+                )
     ending = RentSubsidy.objects.filter(ends_on__lte=today + timedelta(days=91), ends_on__gte=today).select_related(
         "placement__case"
     )

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "import_export",
+    "sequences",
+    "notifications",
     "housing",
     "contacts",
     "referrals",
@@ -244,7 +246,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
     # Re-send what the broker lost or the mail server refused (the outbox sweeper).
-    "notifications-sweep": {"task": "referrals.tasks.notifications_sweep", "schedule": 60.0},
+    "notifications-sweep": {"task": "notifications.tasks.notifications_sweep", "schedule": 60.0},
     "referrals-remind-unacknowledged": {
         "task": "referrals.tasks.referrals_remind_unacknowledged",
         "schedule": 15 * 60.0,

@@ -5,13 +5,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.submissions import existing_submission, save_once
 from contacts.models import ADVISOR_ROLES, Advisor, AssociationStaff
 from housing.models import Dwelling, Placement, RentSubsidy, VacancyOffer
-from referrals.notifications import notification_queue
+from notifications.services import notification_queue
 
 
 @transaction.atomic
@@ -166,7 +167,12 @@ def placement_accept(*, placement: Placement, by, move_in_on: date | None = None
             notification_queue(
                 recipient=advisor.user,
                 template="move_in_coming",
-                placement=placement,
+                context={
+                    "reference": placement.case.reference,
+                    "department": department.name,
+                    "move_in_on": placement.move_in_on,
+                    "link_path": reverse("start"),
+                },
                 dedupe_key=f"move-in:{placement.pk}:{advisor.user_id}",
             )
     return placement

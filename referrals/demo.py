@@ -12,8 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from contacts.models import Appointment, RulesAcceptance
+from notifications.models import Notification
 from referrals import services
-from referrals.models import Notification, Referral
+from referrals.models import Referral
 
 NAMESPACE = uuid.UUID("7d6f5a9e-0b1c-4c1e-9a55-1b2d3e4f5a6b")
 
@@ -116,12 +117,12 @@ def seed_demo_concerns() -> int:
         _file(index, *concern)
     demo = list(
         Referral.objects.filter(submission_token__in=[_token(i) for i in range(len(CONCERNS))]).values_list(
-            "pk", flat=True
+            "reference", flat=True
         )
     )
     # The demo's own e-mails would only be noise: drop them from the outbox before
     # the after-commit sends find them (nobody is waiting for them).
-    Notification.objects.filter(context__referral_id__in=demo).delete()
+    Notification.objects.filter(context__reference__in=demo).delete()
     return len(demo)
 
 

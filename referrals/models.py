@@ -343,33 +343,3 @@ class ReferralGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         pass
-
-
-class Notification(models.Model):
-    """The outbox: one e-mail to send, written in the same transaction as its event.
-
-    Carries ids only; the e-mail is rendered at send time without personal data.
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("afventer")
-        SENT = "sent", _("sendt")
-        FAILED = "failed", _("opgivet")
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    template = models.CharField(max_length=60)
-    context = models.JSONField(default=dict)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_try_at = models.DateTimeField(default=timezone.now)
-    last_error = models.CharField(max_length=200, blank=True)
-    # For reminders: the same due item never makes a second notification.
-    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["state", "next_try_at"], name="notification_due_idx")]
-
-    def __str__(self):
-        return f"{self.template} → {self.recipient_id} ({self.state})"

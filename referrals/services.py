@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -21,6 +22,7 @@ from config.submissions import existing_submission, save_once
 from contacts.models import ADVISOR_ROLES, Advisor, Appointment
 from contacts.selectors import rules_accepted
 from housing.models import Department, Dwelling
+from notifications.services import notification_queue
 from referrals.models import (
     AcuteReason,
     Category,
@@ -33,7 +35,6 @@ from referrals.models import (
     ReporterMessage,
     StatusChange,
 )
-from referrals.notifications import notification_queue
 
 GRANTED_PERMS = ("view_referral", "change_referral")
 
@@ -62,6 +63,16 @@ def place_key(address: str, unit: str) -> str:
         return "".join(ch for ch in text.casefold() if ch.isalnum())
 
     return f"{norm(address)}|{norm(unit)}"
+
+
+def email_context(referral: Referral) -> dict:
+    """What an e-mail about a concern may say: reference, department, acute or not, a link."""
+    return {
+        "reference": referral.reference,
+        "department": referral.department.name,
+        "is_acute": referral.is_acute,
+        "link_path": reverse("referrals:detail", args=[referral.reference]),
+    }
 
 
 def next_reference(prefix: str) -> str:
@@ -182,8 +193,8 @@ def _create_referral(*, categories, acute_reasons, **fields) -> Referral:
         referral, event=StatusChange.Event.FILED, actor=referral.reporter, detail=_("Akut") if referral.is_acute else ""
     )
     for advisor in district_advisors(referral.department):
-        notification_queue(recipient=advisor, template="referral_filed", referral=referral)
-    notification_queue(recipient=referral.reporter, template="referral_receipt", referral=referral)
+        notification_queue(recipient=advisor, template="referral_filed", context=email_context(referral))
+    notification_queue(recipient=referral.reporter, template="referral_receipt", context=email_context(referral))
     return referral
 
 
@@ -226,7 +237,7 @@ def referral_assign(*, referral: Referral, by, assignee) -> Referral:
     referral.save(update_fields=["assigned_to", "status", "acknowledged_at", "acknowledged_by", "updated_at"])
     _history(referral, event=StatusChange.Event.ASSIGNED, actor=by, detail=assignee.get_full_name())
     if assignee != by:
-        notification_queue(recipient=assignee, template="referral_assigned", referral=referral)
+        notification_queue(recipient=assignee, template="referral_assigned", context=email_context(referral))
     return referral
 
 
@@ -299,7 +310,7 @@ def referral_message_send(
     from referrals.selectors import reporter_may_hear_more
 
     if shareable and reporter_may_hear_more(referral):
-        notification_queue(recipient=referral.reporter, template="referral_message", referral=referral)
+        notification_queue(recipient=referral.reporter, template="referral_message", context=email_context(referral))
     return message
 
 
@@ -320,7 +331,7 @@ def followup_add(*, referral: Referral, by, text: str, submission_token: uuid.UU
     _history(referral, event=StatusChange.Event.FOLLOW_UP, actor=by)
     recipients = [referral.assigned_to] if referral.assigned_to else district_advisors(referral.department)
     for recipient in recipients:
-        notification_queue(recipient=recipient, template="followup_added", referral=referral)
+        notification_queue(recipient=recipient, template="followup_added", context=email_context(referral))
     return follow_up
 
 
@@ -354,7 +365,7 @@ def referral_close(*, referral: Referral, by, outcome: str, duplicate_of: Referr
         from_status=previous,
         detail=referral.get_outcome_display() + (f" ({duplicate_of.reference})" if referral.duplicate_of else ""),
     )
-    notification_queue(recipient=referral.reporter, template="referral_closed", referral=referral)
+    notification_queue(recipient=referral.reporter, template="referral_closed", context=email_context(referral))
     return referral
 
 
@@ -371,7 +382,7 @@ def referrals_remind_unacknowledged(*, now: datetime | None = None) -> int:
                 if notification_queue(
                     recipient=advisor,
                     template="referral_unacknowledged",
-                    referral=referral,
+                    context=email_context(referral),
                     dedupe_key=f"unacknowledged:{referral.pk}:{advisor.pk}",
                 ):
                     queued += 1

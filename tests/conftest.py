@@ -137,7 +137,7 @@ def celery_in_process():
     nobody listens on. Integration tests switch to the real broker explicitly.
     """
     from config.celery import app
-    from referrals.notifications import broker_circuit
+    from notifications.services import broker_circuit
 
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = True

@@ -9,15 +9,17 @@ from django.utils import timezone
 
 from cases import services
 from housing import services as allocation
-from referrals.models import Notification
-from referrals.notifications import notification_deliver
+from notifications.models import Notification
+from notifications.services import notification_deliver
 from tests.factories import VacancyOfferFactory, open_case
 
 pytestmark = pytest.mark.django_db
 
 
-def reminders(template):
-    return Notification.objects.filter(template=template)
+def reminders(template, **context):
+    return Notification.objects.filter(
+        template=template, **{f"context__{key}": value for key, value in context.items()}
+    )
 
 
 def test_shelter_stay_reminders_at_day_60_and_80_once_each(caseworker, colleague, shelter):
@@ -30,10 +32,15 @@ def test_shelter_stay_reminders_at_day_60_and_80_once_each(caseworker, colleague
     first = services.cases_remind()
     second = services.cases_remind()
     assert second == 0
-    assert first == reminders("stay_day_60").count() + reminders("stay_day_80").count()
-    day60 = {(n.context["case_id"], n.recipient_id) for n in reminders("stay_day_60")}
-    assert day60 == {(at_65.pk, caseworker.pk), (at_65.pk, colleague.pk), (at_85.pk, caseworker.pk)}
-    assert {(n.context["case_id"], n.recipient_id) for n in reminders("stay_day_80")} == {(at_85.pk, caseworker.pk)}
+    assert first == reminders("stay_warning").count()
+    day60 = {(n.context["reference"], n.recipient_id) for n in reminders("stay_warning", days=60)}
+    assert day60 == {
+        (at_65.reference, caseworker.pk),
+        (at_65.reference, colleague.pk),
+        (at_85.reference, caseworker.pk),
+    }
+    day80 = {(n.context["reference"], n.recipient_id) for n in reminders("stay_warning", days=80)}
+    assert day80 == {(at_85.reference, caseworker.pk)}
 
 
 def test_no_shelter_reminder_once_a_home_is_accepted(caseworker, shelter):
@@ -43,7 +50,7 @@ def test_no_shelter_reminder_once_a_home_is_accepted(caseworker, shelter):
     )
     allocation.placement_accept(placement=placement, by=caseworker)
     services.cases_remind()
-    assert not reminders("stay_day_60").exists()
+    assert not reminders("stay_warning").exists()
 
 
 def test_subsidy_ending_within_three_months_is_reminded_once(caseworker):

@@ -490,7 +490,7 @@ def test_the_page_shown_again_after_a_form_error_is_a_logged_read(client, collea
 
 
 def test_reminders_skip_people_who_have_left(caseworker, colleague, shelter):
-    from referrals.models import Notification
+    from notifications.models import Notification
 
     at_65 = open_case(
         by=caseworker, name="Tres-fem", shelter=shelter, entered_on=timezone.localdate() - timedelta(days=65)
@@ -499,9 +499,9 @@ def test_reminders_skip_people_who_have_left(caseworker, colleague, shelter):
     colleague.is_active = False
     colleague.save(update_fields=["is_active"])
     services.cases_remind()
-    assert set(Notification.objects.filter(template="stay_day_60").values_list("recipient", flat=True)) == {
-        caseworker.pk
-    }
+    assert set(
+        Notification.objects.filter(template="stay_warning", context__days=60).values_list("recipient", flat=True)
+    ) == {caseworker.pk}
 
 
 def test_what_is_typed_on_case_forms_is_kept_out_of_error_reports(client, caseworker, case):

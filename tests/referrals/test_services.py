@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from guardian.shortcuts import get_perms
 
+from notifications.models import Notification
 from referrals import services
-from referrals.models import Notification, Referral, StatusChange
+from referrals.models import Referral, StatusChange
 from tests.factories import AdvisorFactory, DwellingFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -233,4 +234,4 @@ def test_unacknowledged_reminder_is_sent_once_per_due_item(department, advisor, 
     assert services.referrals_remind_unacknowledged() == 0  # run twice: nothing new
     reminders = Notification.objects.filter(template="referral_unacknowledged")
     assert sorted(reminders.values_list("recipient", flat=True)) == sorted([advisor.pk, second_advisor.pk])
-    assert {n.context["referral_id"] for n in reminders} == {overdue.pk}
+    assert {n.context["reference"] for n in reminders} == {overdue.reference}

@@ -7,7 +7,8 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 
-from referrals.models import Notification, Referral
+from notifications.models import Notification
+from referrals.models import Referral
 from tests.factories import DepartmentFactory, DwellingFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.services import rules_accept
-from referrals.models import Notification, Referral
-from referrals.notifications import notification_enqueue
+from notifications.models import Notification
+from notifications.services import notification_enqueue
+from referrals.models import Referral
 from referrals.services import referral_file
 from tests.referrals.conftest import assert_nothing_sensitive, broker_at, celery_worker, free_port, wait_until
 
@@ -53,7 +54,7 @@ def file_concern(reporter, department) -> Referral:
 
 
 def notifications_of(referral):
-    return Notification.objects.filter(context__referral_id=referral.pk)
+    return Notification.objects.filter(context__reference=referral.reference)
 
 
 def all_sent(referral, expected: int) -> bool:
@@ -144,7 +145,7 @@ def test_a_concern_filed_while_redis_is_down_is_mailed_by_the_sweeper(
             # The rows wait SWEEPER_GRACE before the sweeper treats them as lost:
             # let that time pass.
             rows.update(next_try_at=timezone.now())
-            from referrals.tasks import notifications_sweep
+            from notifications.tasks import notifications_sweep
 
             notifications_sweep.delay()  # from this process, through the same (recovered) broker pool
 
@@ -167,7 +168,7 @@ def test_enqueue_with_an_unreachable_broker_returns_quickly_and_leaves_the_row_p
 ):
     # Inside the test's transaction nothing commits, so filing publishes nothing.
     referral = file_concern(reporter, department)
-    notification = Notification.objects.get(recipient=advisor, context__referral_id=referral.pk)
+    notification = Notification.objects.get(recipient=advisor, context__reference=referral.reference)
 
     with broker_at(settings, f"redis://127.0.0.1:{free_port()}/0", timeout=1):
         started = time.monotonic()
@@ -187,7 +188,7 @@ def test_enqueue_against_a_broker_that_never_answers_gives_up_within_the_configu
     # A Redis that accepts the connection and then says nothing (hung, or a proxy
     # in front of a dead one): without socket timeouts the request would hang.
     referral = file_concern(reporter, department)
-    notification = Notification.objects.get(recipient=advisor, context__referral_id=referral.pk)
+    notification = Notification.objects.get(recipient=advisor, context__reference=referral.reference)
 
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))

@@ -1,0 +1,112 @@
+"""The outbox on its own: what a notification may carry, and how it is sent."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from notifications.models import Notification
+from notifications.services import notification_deliver, notification_queue
+from tests import factories
+
+SEEN_DURING_SEND: list[dict] = []
+
+
+class RecordingBackend(EmailBackend):
+    """A locmem backend that notes, while it 'talks to SMTP', whether a transaction is
+    open and whether a second delivery of the same row would send it again."""
+
+    def send_messages(self, messages):
+        notification = Notification.objects.latest("pk")
+        SEEN_DURING_SEND.append(
+            {
+                "in_transaction": connection.in_atomic_block,
+                "second_delivery_sent": notification_deliver(notification_id=notification.pk),
+            }
+        )
+        return super().send_messages(messages)
+
+
+def test_a_notification_may_not_carry_anything_but_references_and_links(db):
+    user = factories.UserFactory()
+    with pytest.raises(ValueError, match="resident_name"):
+        notification_queue(
+            recipient=user,
+            template="referral_filed",
+            context={"reference": "BH-2026-00001", "resident_name": "Hemmelig Beboersen"},
+        )
+    assert not Notification.objects.exists()
+
+
+def test_the_email_says_the_stored_reference_department_and_date(db, django_capture_on_commit_callbacks):
+    user = factories.UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_queue(
+            recipient=user,
+            template="move_in_coming",
+            context={
+                "reference": "SAG-2026-00007",
+                "department": "Lindehaven",
+                "move_in_on": date(2026, 12, 24),
+                "link_path": "/",
+            },
+        )
+    [message] = mail.outbox
+    assert "Lindehaven" in message.subject
+    assert "24. december 2026" in message.body
+    assert "http://" in message.body and message.to == [user.email]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_row_lock_is_held_while_the_mail_server_is_talked_to(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.RecordingBackend"
+    SEEN_DURING_SEND.clear()
+    user = factories.UserFactory()
+    # Written as notification_queue writes it, without its after-commit send.
+    notification = Notification.objects.create(
+        recipient=user, template="referral_receipt", context={"reference": "BH-2026-00001", "link_path": "/"}
+    )
+    assert notification_deliver(notification_id=notification.pk) is True
+    assert SEEN_DURING_SEND == [{"in_transaction": False, "second_delivery_sent": False}]
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.SENT and notification.attempts == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_waiting_at_the_upgrade_get_their_render_context(django_db_serialized_rollback):
+    """A notification queued by the old code (ids only) is still sent after the outbox moved."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("referrals", "0005_consent_token"), ("notifications", None)])
+    old_apps = executor.loader.project_state([("referrals", "0005_consent_token")]).apps
+    department = factories.DepartmentFactory(name="Lindehaven")
+    reporter = factories.ContactPersonFactory(departments=[department]).user
+    Referral = old_apps.get_model("referrals", "Referral")
+    Notification_then = old_apps.get_model("referrals", "Notification")
+    referral = Referral.objects.create(
+        reference="BH-2026-00042",
+        reporter_id=reporter.pk,
+        department_id=department.pk,
+        address="Blågårdsvej 10",
+        place_key="x",
+        description="Følsom tekst",
+        source="own_observation",
+        acknowledge_due_at="2026-01-02T10:00:00Z",
+    )
+    waiting = Notification_then.objects.create(
+        recipient_id=reporter.pk, template="referral_receipt", context={"referral_id": referral.pk}
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    row = Notification.objects.get(pk=waiting.pk)
+    assert row.context == {
+        "reference": "BH-2026-00042",
+        "department": "Lindehaven",
+        "is_acute": False,
+        "link_path": "/referrals/BH-2026-00042/",
+    }
+    assert notification_deliver(notification_id=row.pk) is True
+    assert "BH-2026-00042" in mail.outbox[0].subject and "Følsom" not in mail.outbox[0].body
