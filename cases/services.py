@@ -32,11 +32,12 @@ from cases.models import (
     SupportAssignment,
     SupportKind,
 )
+from config.references import next_reference
 from config.submissions import existing_submission, save_once
 from contacts.models import Advisor, Team
 from notifications.services import notification_queue
 from referrals.models import Referral, StatusChange
-from referrals.services import next_reference, referral_close
+from referrals.services import referral_close
 
 CASE_PERMS = ("view_case", "change_case")
 

@@ -314,21 +314,6 @@ class ConsentRecord(models.Model):
         return f"Samtykkeregistrering {self.pk}"
 
 
-class ReferenceSequence(models.Model):
-    """The last number used per series and year: BH-2026-00042 (concerns), SAG-2026-00007 (cases)."""
-
-    prefix = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_sequence_once")]
-
-    def __str__(self):
-        # Only an id: this string reaches the audit log.
-        return f"{self.prefix}-{self.year}"
-
-
 class ReferralUserObjectPermission(UserObjectPermissionBase):
     """Exceptional per-object grants, e.g. a concern assigned across districts."""
 

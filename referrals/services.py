@@ -12,12 +12,12 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from config.references import next_reference
 from config.submissions import existing_submission, save_once
 from contacts.models import ADVISOR_ROLES, Advisor, Appointment
 from contacts.selectors import rules_accepted
@@ -29,7 +29,6 @@ from referrals.models import (
     ConsentRecord,
     FollowUp,
     InternalNote,
-    ReferenceSequence,
     Referral,
     ReferralCategory,
     ReporterMessage,
@@ -73,16 +72,6 @@ def email_context(referral: Referral) -> dict:
         "is_acute": referral.is_acute,
         "link_path": reverse("referrals:detail", args=[referral.reference]),
     }
-
-
-def next_reference(prefix: str) -> str:
-    """The next reference in a yearly series, e.g. BH-2026-00042. Call inside a transaction."""
-    year = timezone.localdate().year
-    sequence, _created = ReferenceSequence.objects.get_or_create(prefix=prefix, year=year)
-    # The UPDATE takes the row lock until commit: two filings never share a number.
-    ReferenceSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db(fields=["last"])
-    return f"{prefix}-{year}-{sequence.last:05d}"
 
 
 def _history(referral: Referral, *, event: str, actor, from_status: str = "", detail: str = "") -> None:

@@ -148,11 +148,11 @@ def seed(args) -> None:
     from django.contrib.auth.models import Permission
     from django.db import connection, transaction
     from django.utils import timezone
+    from sequences.models import Sequence
 
     from cases.models import Case, CaseUserObjectPermission, Citizen, Shelter, ShelterStay, TargetGroup
     from contacts.models import Advisor, AssociationStaff, Team
     from housing.models import Department, District, Dwelling, HousingOrganisation, Placement, VacancyOffer
-    from referrals.models import ReferenceSequence
 
     User = get_user_model()
     rng = random.Random(args.seed)
@@ -343,7 +343,7 @@ def seed(args) -> None:
             )
         cases = bulk(Case, cases, label="cases")
         for year, last in per_year.items():
-            ReferenceSequence.objects.update_or_create(prefix="SAG", year=year, defaults={"last": last})
+            Sequence.objects.update_or_create(name=f"SAG-{year}", defaults={"last": last})
 
         # Shelter stays: the open one, and for ~40 % an earlier, ended stay.
         stays = []

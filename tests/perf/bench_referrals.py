@@ -177,13 +177,13 @@ def seed(args) -> None:
     from django.contrib.auth.models import Permission
     from django.db import transaction
     from django.utils import timezone
+    from sequences.models import Sequence
 
     from contacts.models import ADVISOR_ROLES, Advisor, Appointment, ContactPerson, RulesAcceptance, Team
     from housing.models import Department, District, HousingOrganisation
     from referrals.models import (
         AcuteReason,
         Category,
-        ReferenceSequence,
         Referral,
         ReferralCategory,
         ReferralUserObjectPermission,
@@ -394,7 +394,7 @@ def seed(args) -> None:
             label="guardian grants",
         )
         for year, last in per_year.items():
-            ReferenceSequence.objects.update_or_create(prefix="BH", year=year, defaults={"last": last})
+            Sequence.objects.update_or_create(name=f"BH-{year}", defaults={"last": last})
 
     seeded = time.perf_counter() - started
     started = time.perf_counter()
