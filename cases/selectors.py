@@ -21,7 +21,7 @@ from cases.models import (
     ShelterStay,
 )
 from config.access import get_visible_or_404
-from contacts.models import ADVISOR_ROLES, Advisor
+from contacts.models import CONCERN_FUNCTIONS, Advisor
 from contacts.roles import Role, role_of
 
 CASE_ROLES = (Role.CASEWORKER, Role.ADVISOR)
@@ -42,7 +42,9 @@ def cases_visible_to(user) -> QuerySet[Case]:
     if role_of(user) not in CASE_ROLES:
         return Case.objects.none()
     same_team = Exists(
-        Advisor.objects.filter(user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=OuterRef("team"))
+        Advisor.objects.filter(
+            user=user, active=True, function=Advisor.Function.HOMELESSNESS_CASEWORKER, team=OuterRef("team")
+        )
     )
     return Case.objects.filter(same_team | _granted(user, "view_case"))
 
@@ -57,7 +59,7 @@ def assignable_advisors(case: Case) -> QuerySet[Advisor]:
     """Who the case can be handed to: its team, and the housing advisors of every team."""
     return (
         Advisor.objects.filter(active=True, user__is_active=True)
-        .filter(Q(team=case.team_id) | Q(role__in=ADVISOR_ROLES))
+        .filter(Q(team=case.team_id) | Q(function__in=CONCERN_FUNCTIONS))
         .select_related("user", "team")
         .order_by("team__name", "user__first_name", "user__last_name")
     )
@@ -86,7 +88,7 @@ def can_assign(user, case: Case) -> bool:
     return (
         not still_assigned
         and Advisor.objects.filter(
-            user=user, active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=case.team_id
+            user=user, active=True, function=Advisor.Function.HOMELESSNESS_CASEWORKER, team=case.team_id
         ).exists()
     )
 

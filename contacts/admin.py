@@ -66,8 +66,8 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Advisor)
 class AdvisorAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "role", "team", "phone", "active"]
-    list_filter = ["active", "role", "team", "districts"]
+    list_display = ["__str__", "function", "team", "phone", "active"]
+    list_filter = ["active", "function", "team", "districts"]
     list_select_related = ["user", "team"]
     search_fields = ["user__first_name", "user__last_name", "user__username", "user__email"]
     autocomplete_fields = ["user", "team", "districts"]
@@ -82,7 +82,7 @@ class AppointmentInline(admin.TabularInline):
 @admin.register(ContactPerson)
 class ContactPersonAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "phone", "active"]
-    list_filter = ["active", "appointments__role", "departments__district"]
+    list_filter = ["active", "appointments__capacity", "departments__district"]
     list_select_related = ["user"]
     search_fields = [
         "user__first_name",

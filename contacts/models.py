@@ -29,7 +29,7 @@ class Team(models.Model):
 class Advisor(models.Model):
     """A municipal employee who receives concerns or works with citizens' cases."""
 
-    class Role(models.TextChoices):
+    class Function(models.TextChoices):
         HOUSING_ADVISOR = "housing_advisor", _("boligrådgiver")
         HOUSING_SOCIAL_WORKER = "housing_social_worker", _("boligsocial medarbejder")
         HOMELESSNESS_CASEWORKER = "homelessness_caseworker", _("sagsbehandler på hjemløseområdet")
@@ -40,7 +40,9 @@ class Advisor(models.Model):
         related_name="advisor",
         verbose_name=_("login"),
     )
-    role = models.CharField(_("funktion"), max_length=30, choices=Role.choices, default=Role.HOUSING_ADVISOR)
+    function = models.CharField(
+        _("funktion"), max_length=30, choices=Function.choices, default=Function.HOUSING_ADVISOR
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", verbose_name=_("team"))
     phone = models.CharField(_("telefon"), max_length=20, blank=True)
     districts = models.ManyToManyField(
@@ -61,8 +63,8 @@ class Advisor(models.Model):
         return _full_name(self.user)
 
 
-# The roles that receive and handle concerns (homelessness caseworkers do not).
-ADVISOR_ROLES = (Advisor.Role.HOUSING_ADVISOR, Advisor.Role.HOUSING_SOCIAL_WORKER)
+# The functions that receive and handle concerns (homelessness caseworkers do not).
+CONCERN_FUNCTIONS = (Advisor.Function.HOUSING_ADVISOR, Advisor.Function.HOUSING_SOCIAL_WORKER)
 
 
 class ContactPerson(models.Model):
@@ -98,7 +100,7 @@ class ContactPerson(models.Model):
 class Appointment(models.Model):
     """That a contact person serves a department, and in which capacity."""
 
-    class Role(models.TextChoices):
+    class Capacity(models.TextChoices):
         LEAD_CARETAKER = "lead_caretaker", _("ledende ejendomsfunktionær")
         BOARD_MEMBER = "board_member", _("medlem af afdelingsbestyrelsen")
         VOLUNTEER = "volunteer", _("frivillig beboer")
@@ -115,7 +117,7 @@ class Appointment(models.Model):
         related_name="appointments",
         verbose_name=_("afdeling"),
     )
-    role = models.CharField(_("rolle i afdelingen"), max_length=20, choices=Role.choices)
+    capacity = models.CharField(_("rolle i afdelingen"), max_length=20, choices=Capacity.choices)
     appointed_on = models.DateField(_("udpeget den"), default=timezone.localdate)
 
     class Meta:

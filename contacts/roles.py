@@ -41,8 +41,8 @@ def role_of(user) -> Role:
             get_user_model()
             .objects.filter(pk=user.pk)
             .annotate(
-                is_caseworker=Exists(active_advisor.filter(role=Advisor.Role.HOMELESSNESS_CASEWORKER)),
-                is_advisor=Exists(active_advisor.exclude(role=Advisor.Role.HOMELESSNESS_CASEWORKER)),
+                is_caseworker=Exists(active_advisor.filter(function=Advisor.Function.HOMELESSNESS_CASEWORKER)),
+                is_advisor=Exists(active_advisor.exclude(function=Advisor.Function.HOMELESSNESS_CASEWORKER)),
                 is_contact_person=Exists(ContactPerson.objects.filter(user=OuterRef("pk"), active=True)),
                 is_association_staff=Exists(AssociationStaff.objects.filter(user=OuterRef("pk"), active=True)),
             )

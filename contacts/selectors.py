@@ -14,7 +14,7 @@ from housing.selectors import departments_visible_to
 
 
 def appointments_of(user) -> QuerySet[Appointment]:
-    """The departments a contact person serves, with their role there."""
+    """The departments a contact person serves, with their capacity there."""
     return (
         Appointment.objects.filter(contact_person__user=user, contact_person__active=True)
         .select_related("department__organisation", "department__district")
@@ -54,13 +54,13 @@ def who_to_call_for(user, department_pk: int) -> WhoToCall:
                 "appointments",
                 queryset=Appointment.objects.filter(contact_person__active=True)
                 .select_related("contact_person__user")
-                .order_by("role", "contact_person__user__first_name"),
+                .order_by("capacity", "contact_person__user__first_name"),
                 to_attr="active_appointments",
             ),
             Prefetch(
                 "district__advisors",
                 queryset=Advisor.objects.filter(active=True, user__is_active=True)
-                .exclude(role=Advisor.Role.HOMELESSNESS_CASEWORKER)
+                .exclude(function=Advisor.Function.HOMELESSNESS_CASEWORKER)
                 .select_related("user", "team"),
                 to_attr="active_advisors",
             ),

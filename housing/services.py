@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.submissions import existing_submission, save_once
-from contacts.models import ADVISOR_ROLES, Advisor, AssociationStaff
+from contacts.models import CONCERN_FUNCTIONS, Advisor, AssociationStaff
 from housing.models import Dwelling, Placement, RentSubsidy, VacancyOffer
 from notifications.services import notification_queue
 
@@ -162,7 +162,7 @@ def placement_accept(*, placement: Placement, by, move_in_on: date | None = None
         VacancyOffer.objects.filter(pk=placement.offer_id).update(status=VacancyOffer.Status.ACCEPTED)
         department = placement.offer.dwelling.department
         for advisor in Advisor.objects.filter(
-            districts=department.district_id, active=True, user__is_active=True, role__in=ADVISOR_ROLES
+            districts=department.district_id, active=True, user__is_active=True, function__in=CONCERN_FUNCTIONS
         ).select_related("user"):
             notification_queue(
                 recipient=advisor.user,

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, pre
 from django.utils import timezone
 
 from config.access import get_visible_or_404
-from contacts.models import ADVISOR_ROLES, Advisor
+from contacts.models import CONCERN_FUNCTIONS, Advisor
 from contacts.roles import Role, role_of
 from contacts.selectors import dwellings_served_by
 from housing.models import Department, District, Dwelling
@@ -210,7 +210,7 @@ def assignment_choices(user, referral: Referral) -> tuple[QuerySet[Advisor], Adv
 def colleagues_for_assignment(referral: Referral) -> QuerySet[Advisor]:
     """Advisors who can take the concern: those covering its district first, then the rest."""
     return (
-        Advisor.objects.filter(active=True, user__is_active=True, role__in=ADVISOR_ROLES)
+        Advisor.objects.filter(active=True, user__is_active=True, function__in=CONCERN_FUNCTIONS)
         .select_related("user", "team")
         .annotate(covers=Count("districts", filter=Q(districts=referral.department.district_id), distinct=True))
         .order_by("-covers", "user__first_name", "user__last_name")

@@ -19,7 +19,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from config.references import next_reference
 from config.submissions import existing_submission, save_once
-from contacts.models import ADVISOR_ROLES, Advisor, Appointment
+from contacts.models import CONCERN_FUNCTIONS, Advisor, Appointment
 from contacts.selectors import rules_accepted
 from housing.models import Department, Dwelling
 from notifications.services import notification_queue
@@ -90,7 +90,7 @@ def district_advisors(department: Department) -> list:
     return [
         advisor.user
         for advisor in Advisor.objects.filter(
-            districts=department.district_id, active=True, user__is_active=True, role__in=ADVISOR_ROLES
+            districts=department.district_id, active=True, user__is_active=True, function__in=CONCERN_FUNCTIONS
         ).select_related("user")
     ]
 
@@ -207,7 +207,9 @@ def referral_assign(*, referral: Referral, by, assignee) -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status == Referral.Status.CLOSED:
         raise ValidationError(_("Henvendelsen er afsluttet og kan ikke tildeles."))
-    if not Advisor.objects.filter(user=assignee, active=True, role__in=ADVISOR_ROLES, user__is_active=True).exists():
+    if not Advisor.objects.filter(
+        user=assignee, active=True, function__in=CONCERN_FUNCTIONS, user__is_active=True
+    ).exists():
         raise ValidationError(_("Henvendelser kan kun tildeles aktive boligrådgivere."))
     previous = referral.assigned_to
     if previous is not None and previous != assignee:

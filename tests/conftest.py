@@ -70,7 +70,9 @@ def advisor_elsewhere(other_district):
 def caseworker(db):
     from contacts.models import Advisor
 
-    return factories.AdvisorFactory(role=Advisor.Role.HOMELESSNESS_CASEWORKER, team__name="Hjemløseenheden").user
+    return factories.AdvisorFactory(
+        function=Advisor.Function.HOMELESSNESS_CASEWORKER, team__name="Hjemløseenheden"
+    ).user
 
 
 @pytest.fixture

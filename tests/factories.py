@@ -98,7 +98,7 @@ class AdvisorFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     team = factory.SubFactory(TeamFactory)
-    role = Advisor.Role.HOUSING_ADVISOR
+    function = Advisor.Function.HOUSING_ADVISOR
     phone = "33 66 00 00"
 
     @factory.post_generation
@@ -118,7 +118,9 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def departments(self, create, extracted, **kwargs):
         for department in extracted or []:
-            Appointment.objects.create(contact_person=self, department=department, role=Appointment.Role.LEAD_CARETAKER)
+            Appointment.objects.create(
+                contact_person=self, department=department, capacity=Appointment.Capacity.LEAD_CARETAKER
+            )
 
 
 class AssociationStaffFactory(factory.django.DjangoModelFactory):

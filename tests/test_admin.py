@@ -195,7 +195,7 @@ def add_advisor(client, user, district):
         reverse("admin:contacts_advisor_add"),
         {
             "user": user.pk,
-            "role": "housing_advisor",
+            "function": "housing_advisor",
             "team": TeamFactory().pk,
             "phone": "",
             "districts": [district.pk],
@@ -296,7 +296,7 @@ def role_forms(department, district):
 
     return {
         "contacts_advisor_add": {
-            "role": "housing_advisor",
+            "function": "housing_advisor",
             "team": TeamFactory().pk,
             "districts": [district.pk],
             "active": "on",
@@ -343,7 +343,13 @@ def test_administrator_cannot_move_an_advisor_row_to_themselves(client, administ
     row = advisor.advisor
     response = client.post(
         reverse("admin:contacts_advisor_change", args=[row.pk]),
-        {"user": administrator.pk, "role": row.role, "team": row.team_id, "districts": [district.pk], "active": "on"},
+        {
+            "user": administrator.pk,
+            "function": row.function,
+            "team": row.team_id,
+            "districts": [district.pk],
+            "active": "on",
+        },
     )
     assert "Du kan ikke give dig selv en rolle." in response.content.decode()
     row.refresh_from_db()
@@ -365,7 +371,7 @@ def test_administrator_still_manages_an_advisors_team_and_districts(
         reverse("admin:contacts_advisor_change", args=[row.pk]),
         {
             "user": advisor.pk,
-            "role": row.role,
+            "function": row.function,
             "team": team.pk,
             "districts": [district.pk, other_district.pk],
             "active": "on",

@@ -13,14 +13,14 @@ def colleague(team):
     """Another caseworker in the same team (sees the team's cases, not assigned)."""
     from contacts.models import Advisor
 
-    return factories.AdvisorFactory(role=Advisor.Role.HOMELESSNESS_CASEWORKER, team=team).user
+    return factories.AdvisorFactory(function=Advisor.Function.HOMELESSNESS_CASEWORKER, team=team).user
 
 
 @pytest.fixture
 def caseworker_elsewhere(db):
     from contacts.models import Advisor
 
-    return factories.AdvisorFactory(role=Advisor.Role.HOMELESSNESS_CASEWORKER, team__name="Et andet team").user
+    return factories.AdvisorFactory(function=Advisor.Function.HOMELESSNESS_CASEWORKER, team__name="Et andet team").user
 
 
 @pytest.fixture

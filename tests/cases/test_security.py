@@ -31,7 +31,7 @@ def detail(case):
 @pytest.fixture
 def housing_advisor_in_team(team, district):
     """A housing advisor who sits in the caseworkers' team but is not on the case."""
-    return factories.AdvisorFactory(role=Advisor.Role.HOUSING_ADVISOR, team=team, districts=[district]).user
+    return factories.AdvisorFactory(function=Advisor.Function.HOUSING_ADVISOR, team=team, districts=[district]).user
 
 
 # --- The team rule ------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_the_login_redirect_after_a_timeout_drops_the_query_string(client, casew
 
 
 def test_a_login_with_an_external_and_a_municipal_role_gets_no_access(client, association_staff, case, team):
-    Advisor.objects.create(user=association_staff, team=team, role=Advisor.Role.HOMELESSNESS_CASEWORKER)
+    Advisor.objects.create(user=association_staff, team=team, function=Advisor.Function.HOMELESSNESS_CASEWORKER)
     association_staff.refresh_from_db()
     assert role_of(association_staff) == Role.NONE
     client.force_login(association_staff)
@@ -204,7 +204,7 @@ def test_the_administration_refuses_a_second_role_for_a_login(client, administra
     client.force_login(administrator)
     response = client.post(
         reverse("admin:contacts_advisor_add"),
-        {"user": association_staff.pk, "role": "homelessness_caseworker", "team": team.pk, "active": "on"},
+        {"user": association_staff.pk, "function": "homelessness_caseworker", "team": team.pk, "active": "on"},
     )
     assert response.status_code == 200
     assert "Login&#x27;et har allerede en anden rolle" in response.content.decode()

@@ -235,7 +235,7 @@ def seed(args) -> None:
         bulk(
             Advisor,
             [
-                Advisor(user=user, team=team, role=Advisor.Role.HOMELESSNESS_CASEWORKER, phone="33 66 00 00")
+                Advisor(user=user, team=team, function=Advisor.Function.HOMELESSNESS_CASEWORKER, phone="33 66 00 00")
                 for user in caseworker_users
             ],
             label="caseworkers (advisors)",
@@ -461,7 +461,7 @@ def pick_personas():
 
     advisor = (
         Advisor.objects.filter(
-            active=True, user__is_active=True, role=Advisor.Role.HOMELESSNESS_CASEWORKER, team__name=TEAM_NAME
+            active=True, user__is_active=True, function=Advisor.Function.HOMELESSNESS_CASEWORKER, team__name=TEAM_NAME
         )
         .order_by("user__username")
         .first()

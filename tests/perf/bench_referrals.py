@@ -179,7 +179,7 @@ def seed(args) -> None:
     from django.utils import timezone
     from sequences.models import Sequence
 
-    from contacts.models import ADVISOR_ROLES, Advisor, Appointment, ContactPerson, RulesAcceptance, Team
+    from contacts.models import CONCERN_FUNCTIONS, Advisor, Appointment, ContactPerson, RulesAcceptance, Team
     from housing.models import Department, District, HousingOrganisation
     from referrals.models import (
         AcuteReason,
@@ -261,7 +261,7 @@ def seed(args) -> None:
                 Advisor(
                     user=user,
                     team=teams[i % len(teams)],
-                    role=ADVISOR_ROLES[0] if i % 4 else ADVISOR_ROLES[1],
+                    function=CONCERN_FUNCTIONS[0] if i % 4 else CONCERN_FUNCTIONS[1],
                     phone="33 66 00 00",
                 )
                 for i, user in enumerate(advisor_users)
@@ -285,11 +285,11 @@ def seed(args) -> None:
             [ContactPerson(user=user, phone="20 12 34 56") for user in contact_users],
             label="contact persons",
         )
-        roles = list(Appointment.Role.values)
+        roles = list(Appointment.Capacity.values)
         bulk(
             Appointment,
             [
-                Appointment(contact_person=cp, department=dep, role=roles[i % len(roles)])
+                Appointment(contact_person=cp, department=dep, capacity=roles[i % len(roles)])
                 for i, (cp, dep) in enumerate(zip(contact_persons, departments, strict=True))
             ],
             label="appointments",
@@ -418,12 +418,12 @@ def pick_personas():
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Q
 
-    from contacts.models import ADVISOR_ROLES, Advisor
+    from contacts.models import CONCERN_FUNCTIONS, Advisor
     from referrals.models import Referral
 
     User = get_user_model()
     advisor = (
-        Advisor.objects.filter(active=True, user__is_active=True, role__in=ADVISOR_ROLES)
+        Advisor.objects.filter(active=True, user__is_active=True, function__in=CONCERN_FUNCTIONS)
         .annotate(
             open=Count(
                 "districts__departments__referrals",

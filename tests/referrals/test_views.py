@@ -441,7 +441,7 @@ def test_with_two_departments_the_reporter_must_choose_one(client, accepted_repo
     from tests.factories import DepartmentFactory
 
     second = DepartmentFactory(district=department.district, name="Tranehaven")
-    Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, role="volunteer")
+    Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, capacity="volunteer")
     client.force_login(accepted_reporter)
     form = client.get(reverse("referrals:new")).context["form"]
     assert form["department"].value() is None
@@ -457,7 +457,7 @@ def test_dwelling_options_follow_the_chosen_department(client, accepted_reporter
     from tests.factories import DepartmentFactory
 
     second = DepartmentFactory(district=department.district, name="Tranehaven")
-    Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, role="volunteer")
+    Appointment.objects.create(contact_person=accepted_reporter.contact_person, department=second, capacity="volunteer")
     DwellingFactory(department=department, address="Lindevej 1")
     DwellingFactory(department=second, address="Tranevej 9")
     foreign = DwellingFactory(address="Fremmedvej 5")

@@ -276,7 +276,7 @@ class Command(BaseCommand):
 
     def _people(self, departments, districts, teams):
         """Contact persons in every department and advisors covering every district."""
-        roles = list(Appointment.Role.values)
+        capacities = list(Appointment.Capacity.values)
         for index, department in enumerate(departments):
             for slot in range(1 + index % 2):
                 first = FIRST_NAMES[(index * 3 + slot) % len(FIRST_NAMES)]
@@ -289,7 +289,7 @@ class Command(BaseCommand):
                     contact_person=person,
                     department=department,
                     defaults={
-                        "role": roles[(index + slot) % len(roles)],
+                        "capacity": capacities[(index + slot) % len(capacities)],
                         "appointed_on": date(2023, 1 + index % 12, 1),
                     },
                 )
@@ -307,7 +307,9 @@ class Command(BaseCommand):
                     user=user,
                     defaults={
                         "team": teams[team_name],
-                        "role": Advisor.Role.HOUSING_ADVISOR if slot == 0 else Advisor.Role.HOUSING_SOCIAL_WORKER,
+                        "function": Advisor.Function.HOUSING_ADVISOR
+                        if slot == 0
+                        else Advisor.Function.HOUSING_SOCIAL_WORKER,
                         "phone": f"3366 {index}{slot}{index}{slot}",
                     },
                 )
@@ -326,24 +328,24 @@ class Command(BaseCommand):
             elif role == "contact_person":
                 person, _ = ContactPerson.objects.get_or_create(user=user, defaults={"phone": "2012 3456"})
                 in_district = [d for d in departments if d.district.name == extra["district"]]
-                for department, appointment_role in zip(
+                for department, capacity in zip(
                     in_district[: extra["count"]],
-                    [Appointment.Role.LEAD_CARETAKER, Appointment.Role.VOLUNTEER],
+                    [Appointment.Capacity.LEAD_CARETAKER, Appointment.Capacity.VOLUNTEER],
                     strict=False,
                 ):
                     Appointment.objects.get_or_create(
                         contact_person=person,
                         department=department,
-                        defaults={"role": appointment_role, "appointed_on": date(2024, 3, 1)},
+                        defaults={"capacity": capacity, "appointed_on": date(2024, 3, 1)},
                     )
             elif role in ("advisor", "caseworker"):
                 advisor, created = Advisor.objects.get_or_create(
                     user=user,
                     defaults={
                         "team": teams[extra["team"]],
-                        "role": Advisor.Role.HOUSING_ADVISOR
+                        "function": Advisor.Function.HOUSING_ADVISOR
                         if role == "advisor"
-                        else Advisor.Role.HOMELESSNESS_CASEWORKER,
+                        else Advisor.Function.HOMELESSNESS_CASEWORKER,
                         "phone": "3366 0000",
                     },
                 )
