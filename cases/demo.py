@@ -11,11 +11,19 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases import services
-from cases.models import DEFAULT_SUPPORT_KINDS, Case, Cohort, CohortGroup, Shelter, SupportKind, TargetGroup
-from housing import services as allocation
-from housing.models import Dwelling, Placement, VacancyOffer
-from housing.selectors import offers_for_case
+from cases.models import (
+    DEFAULT_SUPPORT_KINDS,
+    Case,
+    Cohort,
+    CohortGroup,
+    Placement,
+    Shelter,
+    SupportKind,
+    TargetGroup,
+)
+from cases.selectors.allocation import offers_for_case
+from cases.services import allocation, citizens, stays
+from housing.models import Dwelling, VacancyOffer
 
 NAMESPACE = uuid.UUID("3b0f6d7e-2c8a-4f51-9d1e-6a7b8c9d0e1f")
 
@@ -61,7 +69,7 @@ def seed_demo_cases() -> int:
         token = uuid.uuid5(NAMESPACE, f"citizen-{index}")
         if Case.objects.filter(submission_token=token).exists():
             continue
-        case = services.citizen_case_open(
+        case = citizens.citizen_case_open(
             by=caseworker,
             name=name,
             max_rent=rent,
@@ -73,7 +81,7 @@ def seed_demo_cases() -> int:
             submission_token=token,
         )
         if support:
-            services.support_grant(
+            stays.support_grant(
                 case=case,
                 by=caseworker,
                 kind=SupportKind.objects.get(code=support),
@@ -81,14 +89,14 @@ def seed_demo_cases() -> int:
                 provider="Hjemløseenhedens bostøtteteam",
             )
         if index % 2 == 0:
-            services.action_plan_add(
+            stays.action_plan_add(
                 case=case,
                 by=caseworker,
                 made_on=today - timedelta(days=max(days - 5, 1)),
                 goals="Egen bolig med bostøtte. Økonomi: budget og huslejebetaling via PBS.",
                 next_review_on=today + timedelta(days=14 - index),
             )
-        services.case_note_add(
+        citizens.case_note_add(
             case=case,
             by=caseworker,
             text="Første samtale på herberget. Borgeren ønsker egen bolig i nærheden af sit netværk.",
@@ -113,7 +121,7 @@ def _offers(staff) -> None:
         token = uuid.uuid5(NAMESPACE, f"offer-{index}")
         if VacancyOffer.objects.filter(submission_token=token).exists():
             continue
-        allocation.offer_create(
+        allocation.offer_submit(
             by=staff,
             dwelling=dwelling,
             monthly_rent=dwelling.monthly_rent - Decimal(400 if index % 2 else 0),

@@ -1,6 +1,7 @@
 """Forms for citizens and cases. Each action form has its own prefix: one page, many forms."""
 
 import re
+from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,13 +16,15 @@ from cases.models import (
     Case,
     CaseConsent,
     CohortGroup,
+    Placement,
+    RentSubsidy,
     Shelter,
     ShelterStay,
     SupportKind,
     TargetGroup,
 )
 from config.forms import DkfdsFormMixin, KronerField, SubmissionTokenMixin, date_field, limited_text
-from housing.models import Placement, RentSubsidy
+from housing.models import VacancyOffer
 
 PHONE = re.compile(r"\+?[0-9 ()-]{8,20}")
 
@@ -87,20 +90,6 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         if cleaned.get("entered_on") and cleaned["entered_on"] > timezone.localdate():
             self.add_error("entered_on", _("Datoen kan ikke ligge i fremtiden."))
         return cleaned
-
-
-class CaseFromReferralForm(CitizenCaseForm):
-    prefix = "case"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("shelter", "entered_on", "cohort_group"):
-            del self.fields[name]
-
-
-class LinkCaseForm(DkfdsFormMixin, forms.Form):
-    prefix = "link"
-    reference = forms.CharField(label=_("Sagsnummer"), max_length=20, help_text=_("Fx SAG-2026-00012"))
 
 
 class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
@@ -239,3 +228,50 @@ class CaseExportForm(SubmissionTokenMixin):
 class CaseCloseForm(DkfdsFormMixin, forms.Form):
     prefix = "close"
     reason = forms.ChoiceField(label=_("Årsag"), choices=Case.CloseReason.choices, widget=forms.RadioSelect)
+
+
+# --- Allocation: the association's offer and the caseworker's return ---------------
+
+
+class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
+    dwelling = forms.ModelChoiceField(
+        label=_("Lejemål"),
+        queryset=None,
+        empty_label=_("Vælg lejemål"),
+        help_text=_("Lejemål, der allerede er tilbudt og venter på svar, står ikke på listen."),
+    )
+    monthly_rent = forms.DecimalField(
+        label=_("Månedlig husleje (kr.)"),
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        error_messages={
+            "invalid": _("Skriv huslejen i kroner, fx 5800."),
+            "min_value": _("Huslejen kan ikke være negativ."),
+        },
+        help_text=_("Huslejen borgeren skal betale, før evt. tilskud."),
+    )
+    available_from = date_field(_("Ledig fra"))
+    answer_by = date_field(_("Svarfrist"), help_text=_("Hvornår kommunen senest skal svare."))
+
+    def __init__(self, *args, dwellings, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["dwelling"]
+        field.queryset = dwellings
+        # Grouped by department (optgroup); the queryset still validates the choice.
+        rooms = _("vær.")
+        field.choices = [("", field.empty_label)] + [
+            (department, [(d.pk, f"{d} ({d.get_kind_display()}, {d.rooms} {rooms})") for d in group])
+            for department, group in groupby(dwellings, key=lambda d: d.department.name)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer_by") and cleaned["answer_by"] < timezone.localdate():
+            self.add_error("answer_by", _("Svarfristen kan ikke ligge i fortiden."))
+        return cleaned
+
+
+class ReturnOfferForm(DkfdsFormMixin, forms.Form):
+    prefix = "return"
+    reason = forms.ChoiceField(label=_("Årsag"), choices=VacancyOffer.ReturnReason.choices, widget=forms.RadioSelect)

@@ -2,12 +2,12 @@
 
 from celery import shared_task
 
-from cases import export, services
+from cases.services import export, reminders
 
 
 @shared_task
 def cases_remind() -> int:
-    return services.cases_remind()
+    return reminders.cases_remind()
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=150)

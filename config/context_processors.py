@@ -1,13 +1,10 @@
 from django.conf import settings
+from django.http import HttpRequest
 
-from contacts.roles import role_of
 
-
-def bindeled(request):
-    """The signed-in user's role and the emergency numbers, for the base layout."""
-    user = getattr(request, "user", None)
+def emergency(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """The emergency numbers, shown in every page's footer and first on the concern form."""
     return {
-        "role": role_of(user) if user is not None and user.is_authenticated else None,
         "emergency": {
             "emergency": settings.EMERGENCY_NUMBER,
             "police": settings.POLICE_NUMBER,

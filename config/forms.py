@@ -1,10 +1,16 @@
-"""DKFDS styling for every Django form: widget classes and accessible error wiring."""
+"""DKFDS styling for every Django form, accessible error wiring, and the one form-action helper."""
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 # Most specific first: CheckboxSelectMultiple is a RadioSelect in Django.
@@ -136,6 +142,33 @@ def date_field(label, *, required=True, help_text=""):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"],
     )
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    perform: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[dict[str, Any]], str] | None,
+    redirect_to: str | Callable[[Any], str],
+    again: Callable[[forms.BaseForm], HttpResponse],
+) -> HttpResponse:
+    """The one way a page's form is handled: validate, run the service, say what was
+    done and go on (post/redirect/get). A form error or the service's ValidationError
+    shows the page again through `again(form)`, with what was typed and the errors.
+
+    redirect_to is a URL or URL name, or a function of what the service returned.
+    """
+    if form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            if done:  # None when the next page says it itself (a receipt)
+                messages.success(request, done(form.cleaned_data) if callable(done) else done)
+            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return again(form)
 
 
 def add_validation_errors(form, error) -> None:

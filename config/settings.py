@@ -51,8 +51,9 @@ INSTALLED_APPS = [
     "notifications",
     "housing",
     "contacts",
-    "referrals",
     "cases",
+    "referrals",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -88,8 +89,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.bindeled",
+                "config.context_processors.emergency",
+                "portal.context_processors.menu",
             ],
+            # Our template helpers live with the other shared helpers, below every app.
+            "libraries": {"ui": "config.templatetags.ui"},
         },
     },
 ]
@@ -287,6 +291,8 @@ REFERRAL_ACK_WORKING_DAYS = env.int("REFERRAL_ACK_WORKING_DAYS", default=1)
 RULES_ACCEPTANCE_DAYS = env.int("RULES_ACCEPTANCE_DAYS", default=365)
 RULES_VERSION = "2026-1"
 REFERRALS_PER_PAGE = 25
+DEPARTMENTS_PER_PAGE = 25
+OFFERS_PER_PAGE = 25
 CASES_PER_PAGE = 25
 # The most the municipality pays in rent subsidy a month: a citizen whose rent ability
 # plus this covers the rent is a candidate for the dwelling (seed 002).
@@ -324,21 +330,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "contacts.ContactPerson",
     "contacts.Appointment",
     "contacts.AssociationStaff",
-    # Concerns: who changed the state and who read it, never the sensitive text.
-    {
-        "model": "referrals.Referral",
-        "include_fields": [
-            "status",
-            "assigned_to",
-            "consent_to_share",
-            "outcome",
-            "duplicate_of",
-            "is_acute",
-        ],
-    },
-    # Cases: reads (and the right-of-access export) are logged; never the citizen's data.
-    {"model": "cases.Case", "include_fields": ["team", "closed_on", "close_reason"]},
-    # Consents: who recorded and who withdrew them, and when.
-    {"model": "cases.CaseConsent", "include_fields": ["scope", "method", "given_on", "withdrawn_on", "withdrawn_by"]},
+    # Concerns, cases and allocation are not listed: their services write one audit
+    # entry per change through config.audit, and their pages log every read.
 )
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

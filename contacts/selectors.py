@@ -1,19 +1,69 @@
 """Permission-filtered reads about people: start pages and who to call."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from config.access import get_visible_or_404
-from contacts.models import Advisor, Appointment, AssociationStaff, RulesAcceptance
+from contacts.models import CONCERN_FUNCTIONS, Advisor, Appointment, AssociationStaff, RulesAcceptance
+from contacts.roles import Role, role_of
 from housing.models import Department, District, Dwelling
-from housing.selectors import departments_visible_to
 
 
-def appointments_of(user) -> QuerySet[Appointment]:
+def departments_visible_to(user: User) -> QuerySet[Department]:
+    """Departments the user may look up (who to call, addresses): one query, no id lists.
+
+    Contact persons see the departments they serve, advisors the departments in the
+    districts they cover, association staff their organisation's departments.
+    Caseworkers and administrators work city-wide and see all.
+    """
+    departments = Department.objects.select_related("organisation", "district")
+    role = role_of(user)
+    if role in (Role.ADMINISTRATOR, Role.CASEWORKER):
+        return departments
+    if role is Role.NONE:
+        return departments.none()
+    serves = Appointment.objects.filter(
+        department=OuterRef("pk"), contact_person__user=user, contact_person__active=True
+    )
+    covers = Advisor.districts.through.objects.filter(
+        district=OuterRef("district"), advisor__user=user, advisor__active=True
+    )
+    works_for = AssociationStaff.objects.filter(organisation=OuterRef("organisation"), user=user, active=True)
+    return departments.filter(Q(Exists(serves)) | Q(Exists(covers)) | Q(Exists(works_for)))
+
+
+def department_list_for(user: User, *, search: str = "", district_id: int | None = None) -> QuerySet[Department]:
+    """The department list page: visible departments, optionally searched and filtered."""
+    departments = departments_visible_to(user).annotate(
+        contact_person_count=Count("appointments", filter=Q(appointments__contact_person__active=True), distinct=True)
+    )
+    if search:
+        departments = departments.filter(
+            Q(name__icontains=search)
+            | Q(address__icontains=search)
+            | Q(number__iexact=search)
+            | Q(organisation__short_name__iexact=search)
+        )
+    if district_id:
+        departments = departments.filter(district_id=district_id)
+    return departments.order_by("name", "organisation__short_name")
+
+
+def advisor_users_covering(district_id: int) -> list[User]:
+    """The logins of the active housing advisors covering a district: who gets its new
+    concerns, their reminders and its coming move-ins."""
+    advisors = Advisor.objects.filter(
+        districts=district_id, active=True, user__is_active=True, function__in=CONCERN_FUNCTIONS
+    ).select_related("user")
+    return [advisor.user for advisor in advisors]
+
+
+def appointments_of(user: User) -> QuerySet[Appointment]:
     """The departments a contact person serves, with their capacity there."""
     return (
         Appointment.objects.filter(contact_person__user=user, contact_person__active=True)
@@ -22,7 +72,7 @@ def appointments_of(user) -> QuerySet[Appointment]:
     )
 
 
-def districts_covered_by(user) -> QuerySet[District]:
+def districts_covered_by(user: User) -> QuerySet[District]:
     """The districts an advisor covers, with how many departments each has."""
     return (
         District.objects.filter(advisors__user=user, advisors__active=True)
@@ -31,11 +81,13 @@ def districts_covered_by(user) -> QuerySet[District]:
     )
 
 
-def advisor_of(user) -> Advisor | None:
-    return Advisor.objects.select_related("team").filter(user=user, active=True).first()
+def advisor_of(user: User) -> Advisor | None:
+    """The user's active municipal employment (advisor or caseworker), with the team."""
+    return Advisor.objects.select_related("team").filter(user=user, active=True, user__is_active=True).first()
 
 
-def association_staff_of(user) -> AssociationStaff | None:
+def association_staff_of(user: User) -> AssociationStaff | None:
+    """The user's active employment in a housing association, with the organisation."""
     return AssociationStaff.objects.select_related("organisation").filter(user=user, active=True).first()
 
 
@@ -46,7 +98,7 @@ class WhoToCall:
     advisors: list[Advisor]
 
 
-def who_to_call_for(user, department_pk: int) -> WhoToCall:
+def who_to_call_for(user: User, department_pk: int) -> WhoToCall:
     """A department's contact persons and the advisors covering its district, or 404."""
     department = get_visible_or_404(
         departments_visible_to(user).prefetch_related(
@@ -75,7 +127,7 @@ def who_to_call_for(user, department_pk: int) -> WhoToCall:
     )
 
 
-def rules_accepted(user) -> bool:
+def rules_accepted(user: User) -> bool:
     """Has this contact person accepted the confidentiality rules within the last year?"""
     since = timezone.now() - timedelta(days=settings.RULES_ACCEPTANCE_DAYS)
     return RulesAcceptance.objects.filter(
@@ -83,13 +135,13 @@ def rules_accepted(user) -> bool:
     ).exists()
 
 
-def rules_accepted_on(user):
+def rules_accepted_on(user: User) -> datetime | None:
     """When the user last accepted the current rules (None if never)."""
     acceptance = RulesAcceptance.objects.filter(contact_person__user=user, rules_version=settings.RULES_VERSION).first()
     return acceptance.accepted_at if acceptance else None
 
 
-def dwellings_served_by(user) -> QuerySet[Dwelling]:
+def dwellings_served_by(user: User) -> QuerySet[Dwelling]:
     """The homes in the departments a contact person serves, for the concern form."""
     return (
         Dwelling.objects.filter(

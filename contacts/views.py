@@ -1,44 +1,37 @@
-"""Start pages: after login each role lands on its own."""
+"""Departments and who to call: the contact persons and advisors of a department."""
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
 
-from cases.selectors import case_counts
 from contacts import selectors
-from contacts.roles import Role, role_of
-from housing.selectors import coming_move_ins
-from referrals.selectors import queue_counts
+from contacts.forms import DepartmentSearchForm
+from contacts.roles import Role, role_of, role_required
+from housing.selectors import districts_for_search
+
+# Everyone with a role looks departments up; a contact person to find whom to call.
+DEPARTMENT_ROLES = (Role.CONTACT_PERSON, Role.ADVISOR, Role.CASEWORKER, Role.ASSOCIATION_STAFF, Role.ADMINISTRATOR)
 
 
-@login_required
-def start(request):
-    """Send each role to its own start page."""
-    role = role_of(request.user)
-    if role is Role.ADMINISTRATOR:
-        return redirect("admin:index")
-    if role is Role.CONTACT_PERSON:
-        return render(
-            request,
-            "contacts/start_contact_person.html",
-            {"appointments": list(selectors.appointments_of(request.user))},
-        )
-    if role in (Role.ADVISOR, Role.CASEWORKER):
-        template = "contacts/start_advisor.html" if role is Role.ADVISOR else "contacts/start_caseworker.html"
-        return render(
-            request,
-            template,
-            {
-                "advisor": selectors.advisor_of(request.user),
-                "districts": list(selectors.districts_covered_by(request.user)),
-                "counts": queue_counts(request.user) if role is Role.ADVISOR else None,
-                "move_ins": list(coming_move_ins(request.user)[:20]) if role is Role.ADVISOR else None,
-                "case_counts": case_counts(request.user) if role is Role.CASEWORKER else None,
-            },
-        )
-    if role is Role.ASSOCIATION_STAFF:
-        return render(
-            request,
-            "contacts/start_association.html",
-            {"staff": selectors.association_staff_of(request.user)},
-        )
-    return render(request, "contacts/no_role.html", status=403)
+@role_required(*DEPARTMENT_ROLES)
+def department_list(request):
+    """The departments the user may look up, searchable and paged."""
+    form = DepartmentSearchForm(request.GET or None, districts=districts_for_search())
+    filters = form.cleaned_data if form.is_valid() else {}
+    departments = selectors.department_list_for(
+        request.user,
+        search=filters.get("q", ""),
+        district_id=filters["district"].pk if filters.get("district") else None,
+    )
+    page = Paginator(departments, settings.DEPARTMENTS_PER_PAGE).get_page(request.GET.get("side"))
+    return render(
+        request,
+        "contacts/department_list.html",
+        {"form": form, "page": page, "finds_whom_to_call": role_of(request.user) is Role.CONTACT_PERSON},
+    )
+
+
+@role_required(*DEPARTMENT_ROLES)
+def department_detail(request, pk: int):
+    """Who to call for one department: contact persons, advisors, emergency numbers."""
+    return render(request, "contacts/department_detail.html", {"who": selectors.who_to_call_for(request.user, pk)})

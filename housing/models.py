@@ -167,6 +167,13 @@ class VacancyOffer(models.Model):
     # Waiting for the municipality: the dwelling cannot be offered again meanwhile.
     OPEN_STATUSES = (Status.OFFERED, Status.MATCHED)
 
+    class Step(models.TextChoices):
+        """How far an accepted offer has come; the association prepares the lease by it."""
+
+        ACCEPTED = "accepted", _("borgeren har sagt ja")
+        LEASE_SIGNED = "lease_signed", _("lejekontrakt underskrevet")
+        MOVED_IN = "moved_in", _("flyttet ind")
+
     class ReturnReason(models.TextChoices):
         RENT_TOO_HIGH = "rent_too_high", _("Huslejen er for høj for målgruppen")
         UNSUITABLE = "unsuitable", _("Boligen er ikke egnet")
@@ -185,6 +192,9 @@ class VacancyOffer(models.Model):
     return_reason = models.CharField(
         _("årsag til returnering"), max_length=20, choices=ReturnReason.choices, blank=True
     )
+    # The outcome, kept on the offer by the allocation: never who the citizen is.
+    step = models.CharField(_("forløb"), max_length=20, choices=Step.choices, blank=True)
+    move_in_on = models.DateField(_("indflytning"), null=True, blank=True)
     offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -207,85 +217,3 @@ class VacancyOffer(models.Model):
 
     def __str__(self):
         return f"Tilbud {self.pk}"
-
-
-class Placement(models.Model):
-    """A citizen's way into a home: proposed → accepted → lease signed → moved in."""
-
-    class Kind(models.TextChoices):
-        ORDINARY = "ordinary", _("Almindelig almen bolig")
-        UNCONVENTIONAL = "unconventional", _("Skæv bolig")
-        SUPPORTED_ACCOMMODATION = "supported_accommodation", _("Botilbud")
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("foreslået")
-        ACCEPTED = "accepted", _("accepteret af borgeren")
-        LEASE_SIGNED = "lease_signed", _("lejekontrakt underskrevet")
-        MOVED_IN = "moved_in", _("flyttet ind")
-        DECLINED = "declined", _("takket nej")
-
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements")
-    offer = models.ForeignKey(VacancyOffer, on_delete=models.PROTECT, null=True, blank=True, related_name="placements")
-    kind = models.CharField(_("boligtype"), max_length=30, choices=Kind.choices, default=Kind.ORDINARY)
-    provider = models.CharField(_("botilbud / udbyder"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
-    declined_reason = models.CharField(_("begrundelse for nej"), max_length=300, blank=True)
-    move_in_on = models.DateField(_("indflytning"), null=True, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "move_in_on"], name="placement_status_move_in_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="supported_accommodation") | Q(offer__isnull=False),
-                name="placement_home_needs_offer",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Anvisning {self.pk}"
-
-    @property
-    def is_supported_accommodation(self) -> bool:
-        return self.kind == self.Kind.SUPPORTED_ACCOMMODATION
-
-
-MAX_SUBSIDY_YEARS = 5
-
-
-class RentSubsidy(models.Model):
-    """Municipal rent subsidy (udslusningsbolig): part of the rent for up to 5 years."""
-
-    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="subsidies")
-    monthly_amount = models.PositiveIntegerField(_("tilskud pr. måned (kr.)"), validators=[MinValueValidator(1)])
-    starts_on = models.DateField(_("fra"))
-    ends_on = models.DateField(_("til"))
-    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-starts_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="subsidy_ends_after_start"),
-        ]
-
-    def __str__(self):
-        # Only an id: this string reaches the audit log.
-        return f"Huslejetilskud {self.pk}"
-
-    def clean(self):
-        super().clean()
-        if self.starts_on and self.ends_on:
-            try:
-                limit = self.starts_on.replace(year=self.starts_on.year + MAX_SUBSIDY_YEARS)
-            except ValueError:  # 29 February
-                limit = self.starts_on.replace(year=self.starts_on.year + MAX_SUBSIDY_YEARS, day=28)
-            if self.ends_on > limit:
-                raise ValidationError(
-                    {
-                        "ends_on": _("Huslejetilskud kan højst gives i 5 år (til og med %(limit)s).")
-                        % {"limit": limit.strftime("%d-%m-%Y")}
-                    }
-                )

@@ -1,19 +1,15 @@
+"""CVR numbers (the business register) through python-stdnum."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-
-CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
+from stdnum.dk import cvr as stdnum_cvr
 
 
 def cvr_is_valid(value: str) -> bool:
-    """A CVR number is 8 digits, not starting with 0, whose weighted sum is divisible by 11."""
-    if len(value) != 8 or not value.isdigit() or value[0] == "0":
-        return False
-    return sum(int(d) * w for d, w in zip(value, CVR_WEIGHTS, strict=True)) % 11 == 0
+    """8 digits, not starting with 0, whose weighted sum is divisible by 11."""
+    return value.isdigit() and stdnum_cvr.is_valid(value)
 
 
 def validate_cvr(value: str) -> None:
     if not cvr_is_valid(value):
-        raise ValidationError(
-            _("CVR-nummeret er ikke gyldigt. Skriv de 8 cifre, fx 12345674."),
-            code="invalid_cvr",
-        )
+        raise ValidationError(_("CVR-nummeret er ikke gyldigt. Skriv de 8 cifre, fx 12345674."), code="invalid_cvr")

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from contacts.models import Appointment, RulesAcceptance
+from contacts.selectors import advisor_users_covering
 from notifications.models import Notification
-from referrals import services
 from referrals.models import Referral
+from referrals.services import filing, handling
 
 NAMESPACE = uuid.UUID("7d6f5a9e-0b1c-4c1e-9a55-1b2d3e4f5a6b")
 
@@ -145,7 +146,7 @@ def _file(index, district, days_ago, categories, acute_reasons, description, han
     if not RulesAcceptance.objects.filter(contact_person=appointment.contact_person).exists():
         RulesAcceptance.objects.create(contact_person=appointment.contact_person, rules_version=settings.RULES_VERSION)
     dwelling = appointment.department.dwellings.order_by("pk")[index % 8]
-    referral, _created = services.referral_file(
+    referral, _created = filing.referral_file(
         reporter=reporter,
         department=appointment.department,
         dwelling=dwelling,
@@ -158,21 +159,21 @@ def _file(index, district, days_ago, categories, acute_reasons, description, han
     )
     filed_at = timezone.now() - timedelta(days=days_ago, hours=index % 5)
     Referral.objects.filter(pk=referral.pk).update(
-        created_at=filed_at, acknowledge_due_at=services.acknowledge_deadline(filed_at)
+        created_at=filed_at, acknowledge_due_at=filing.acknowledge_deadline(filed_at)
     )
     referral.history.update(at=filed_at)
-    advisors = services.district_advisors(referral.department)
+    advisors = advisor_users_covering(referral.department.district_id)
     # Prefer the demo logins, so "assigned to you" shows something in the demo.
     advisor = next((a for a in advisors if a.username in ("raad.noerrebro", "raad.amager")), advisors[0])
     if handled in ("acknowledged", "shared", "closed"):
-        services.referral_assign(referral=referral, by=advisor, assignee=advisor)
+        handling.referral_assign(referral=referral, by=advisor, assignee=advisor)
     if handled == "shared":
-        services.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
-        services.referral_message_send(
+        handling.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
+        handling.referral_message_send(
             referral=referral,
             by=advisor,
             text="Familien har fået tilbudt støtte fra kommunen, og vi følger op.",
             shareable=True,
         )
     if handled == "closed":
-        services.referral_close(referral=referral, by=advisor, outcome="handled_by_advisor")
+        handling.referral_close(referral=referral, by=advisor, outcome="handled_by_advisor")

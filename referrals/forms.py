@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import CitizenCaseForm
 from config.forms import DkfdsFormMixin, SubmissionTokenMixin, date_field, limited_text
 from referrals.models import (
     DESCRIPTION_MAX_LENGTH,
@@ -225,3 +226,20 @@ class CloseForm(DkfdsFormMixin, forms.Form):
             else:
                 self.add_error("duplicate_of", _("Der er ingen henvendelse med den reference, som du har adgang til."))
         return cleaned
+
+
+# --- The bridge to a citizen's case ------------------------------------------------
+
+
+class CaseFromReferralForm(CitizenCaseForm):
+    prefix = "case"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("shelter", "entered_on", "cohort_group"):
+            del self.fields[name]
+
+
+class LinkCaseForm(DkfdsFormMixin, forms.Form):
+    prefix = "link"
+    reference = forms.CharField(label=_("Sagsnummer"), max_length=20, help_text=_("Fx SAG-2026-00012"))

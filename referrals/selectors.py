@@ -7,11 +7,13 @@ Standing access follows relationships and is compiled into one query:
 Everyone else sees nothing. A concern the user may not see is a 404.
 """
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from cases.models import CaseConsent
 from config.access import get_visible_or_404
+from config.grants import granted
 from contacts.models import CONCERN_FUNCTIONS, Advisor
 from contacts.roles import Role, role_of
 from contacts.selectors import dwellings_served_by
@@ -25,19 +27,11 @@ from referrals.models import (
 )
 
 
-def _granted(user, codename: str):
-    """Exists() over django-guardian's direct-foreign-key grants for this user or their groups."""
-    permission = Permission.objects.filter(content_type__app_label="referrals", codename=codename)
-    return Exists(
-        ReferralUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, permission__in=permission)
-    ) | Exists(
-        ReferralGroupObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), group__user=user, permission__in=permission
-        )
-    )
+def _granted(user: User, codename: str) -> Q:
+    return granted(user, codename, user_grants=ReferralUserObjectPermission, group_grants=ReferralGroupObjectPermission)
 
 
-def _covers_district(user):
+def _covers_district(user: User):
     """Exists() over the districts this user covers as an active advisor."""
     return Exists(
         Advisor.districts.through.objects.filter(
@@ -46,7 +40,7 @@ def _covers_district(user):
     )
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """The concerns this user may see at all, as one queryset."""
     role = role_of(user)
     referrals = Referral.objects.all()
@@ -57,7 +51,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     return referrals.none()
 
 
-def referrals_changeable_by(user) -> QuerySet[Referral]:
+def referrals_changeable_by(user: User) -> QuerySet[Referral]:
     """The concerns this advisor may act on (acknowledge, assign, note, consent, message,
     close): their districts', those assigned to them, and those granted change_referral.
 
@@ -74,26 +68,26 @@ def referrals_changeable_by(user) -> QuerySet[Referral]:
 _DETAIL_RELATED = ("department__organisation", "department__district", "assigned_to", "duplicate_of", "case")
 
 
-def get_referral_for(user, reference: str) -> Referral:
+def get_referral_for(user: User, reference: str) -> Referral:
     """One concern the user may see, with what every detail page shows, or 404."""
     return get_visible_or_404(
         referrals_visible_to(user).select_related(*_DETAIL_RELATED), user=user, reference=reference
     )
 
 
-def get_referral_for_change(user, reference: str) -> Referral:
+def get_referral_for_change(user: User, reference: str) -> Referral:
     """One concern the user may act on, or 404 (also when they may only see it)."""
     return get_visible_or_404(
         referrals_changeable_by(user).select_related(*_DETAIL_RELATED), user=user, reference=reference
     )
 
 
-def may_change(user, referral: Referral) -> bool:
+def may_change(user: User, referral: Referral) -> bool:
     """Whether the advisor's detail page offers the action forms."""
     return referrals_changeable_by(user).filter(pk=referral.pk).exists()
 
 
-def is_reporter_view(user, referral: Referral) -> bool:
+def is_reporter_view(user: User, referral: Referral) -> bool:
     """A contact person sees their own concern through the reporter's narrow window."""
     return role_of(user) is Role.CONTACT_PERSON and referral.reporter_id == user.pk
 
@@ -101,7 +95,7 @@ def is_reporter_view(user, referral: Referral) -> bool:
 # --- The reporter's window -------------------------------------------------------
 
 
-def reporter_referrals(user) -> QuerySet[Referral]:
+def reporter_referrals(user: User) -> QuerySet[Referral]:
     """'My concerns': reference, date, department and status only."""
     return (
         referrals_visible_to(user)
@@ -118,8 +112,6 @@ def reporter_may_hear_more(referral: Referral) -> bool:
         return True
     if referral.case_id is None:
         return False
-    from cases.models import CaseConsent
-
     return CaseConsent.objects.filter(
         case_id=referral.case_id, scope=CaseConsent.Scope.REPORTER, withdrawn_on__isnull=True
     ).exists()
@@ -135,7 +127,7 @@ def messages_for_reporter(referral: Referral) -> list[ReporterMessage]:
 # --- The advisor's queue ----------------------------------------------------------
 
 
-def advisor_queue(user) -> QuerySet[Referral]:
+def advisor_queue(user: User) -> QuerySet[Referral]:
     """The advisor's queue before filters: acute first, then oldest, with what each row shows."""
     return (
         referrals_visible_to(user)
@@ -146,14 +138,14 @@ def advisor_queue(user) -> QuerySet[Referral]:
     )
 
 
-def queue_filter_choices(user) -> tuple[QuerySet, QuerySet]:
+def queue_filter_choices(user: User) -> tuple[QuerySet, QuerySet]:
     """The districts and departments an advisor can filter the queue by."""
     districts = District.objects.filter(advisors__user=user, advisors__active=True).order_by("name")
     departments = Department.objects.filter(district__in=districts).select_related("organisation").order_by("name")
     return districts, departments
 
 
-def queue_counts(user, *, now=None) -> dict[str, int]:
+def queue_counts(user: User, *, now=None) -> dict[str, int]:
     """The numbers at the top of the queue, in one query."""
     now = now or timezone.now()
     received = Q(status=Referral.Status.RECEIVED)
@@ -170,7 +162,7 @@ def queue_counts(user, *, now=None) -> dict[str, int]:
     )
 
 
-def earlier_referrals_same_place(user, referral: Referral) -> list[Referral]:
+def earlier_referrals_same_place(user: User, referral: Referral) -> list[Referral]:
     """Other concerns about the same home that this advisor may see ("3 earlier concerns here")."""
     same_place = Q(department_id=referral.department_id, place_key=referral.place_key)
     if referral.dwelling_id:
@@ -184,7 +176,7 @@ def earlier_referrals_same_place(user, referral: Referral) -> list[Referral]:
     )
 
 
-def duplicate_candidates(user, referral: Referral) -> QuerySet[Referral]:
+def duplicate_candidates(user: User, referral: Referral) -> QuerySet[Referral]:
     """The concerns this one may be closed as a duplicate of: visible to the user and
     from the same district, so the link never shows a colleague covering the district
     the reference of a concern outside it. (The concern itself stays in, so closing it
@@ -192,7 +184,7 @@ def duplicate_candidates(user, referral: Referral) -> QuerySet[Referral]:
     return referrals_visible_to(user).filter(department__district_id=referral.department.district_id)
 
 
-def dwellings_for_department(user, department: str) -> QuerySet[Dwelling]:
+def dwellings_for_department(user: User, department: str) -> QuerySet[Dwelling]:
     """htmx: the homes the contact person serves, narrowed to the department just chosen."""
     dwellings = dwellings_served_by(user)
     if department.isdigit():
@@ -200,7 +192,7 @@ def dwellings_for_department(user, department: str) -> QuerySet[Dwelling]:
     return dwellings
 
 
-def assignment_choices(user, referral: Referral) -> tuple[QuerySet[Advisor], Advisor | None]:
+def assignment_choices(user: User, referral: Referral) -> tuple[QuerySet[Advisor], Advisor | None]:
     """The advisors the concern can be assigned to, and the asking advisor among them
     (the form's default)."""
     colleagues = colleagues_for_assignment(referral)

@@ -1,9 +1,7 @@
 """Concerns: the contact person's form, receipt and list; the advisor's queue and actions."""
 
-from auditlog.signals import accessed
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,17 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
-from cases import services as case_services
-from cases.forms import CaseFromReferralForm, LinkCaseForm
-from cases.selectors import find_case_for
-from config.forms import add_validation_errors
+from cases.selectors.citizens import find_case_for
+from config.audit import audit_read
+from config.forms import form_action
 from contacts.roles import Role, role_of, role_required
 from contacts.selectors import appointments_of, dwellings_served_by, rules_accepted, rules_accepted_on
 from contacts.services import rules_accept
-from referrals import forms, selectors, services
+from referrals import forms, selectors
 from referrals.filters import ReferralQueueFilter
-from referrals.models import Referral
+from referrals.forms import CaseFromReferralForm, LinkCaseForm
 from referrals.pdf import receipt_pdf
+from referrals.services import case_bridge, filing, handling
 
 
 @role_required(Role.CONTACT_PERSON, Role.ADVISOR)
@@ -77,29 +75,16 @@ def referral_new(request):
         appointments=list(appointments_of(request.user)),
         dwellings=list(dwellings_served_by(request.user)),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral, _created = services.referral_file(
-                reporter=request.user,
-                department=data["department"],
-                dwelling=data["dwelling"],
-                address=data["address"],
-                unit=data["unit"],
-                resident_name=data["resident_name"],
-                categories=data["categories"],
-                children_present=data["children_present"],
-                description=data["description"],
-                observed_on=data["observed_on"],
-                source=data["source"],
-                acute_reasons=data["acute_reasons"],
-                submission_token=data["submission_token"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("referrals:receipt", reference=referral.reference)
-    return render(request, "referrals/new.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "referrals/new.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        perform=lambda data: filing.referral_file(reporter=request.user, **data)[0],
+        done=None,
+        redirect_to=lambda referral: reverse("referrals:receipt", args=[referral.reference]),
+        again=lambda form: render(request, "referrals/new.html", {"form": form}),
+    )
 
 
 @role_required(Role.CONTACT_PERSON)
@@ -130,7 +115,7 @@ def referral_receipt_pdf(request, reference: str):
 def referral_detail(request, reference: str):
     """One concern: the reporter's narrow window, or the advisor's whole case."""
     referral = selectors.get_referral_for(request.user, reference)
-    accessed.send(sender=Referral, instance=referral)
+    audit_read(referral, by=request.user)
     if selectors.is_reporter_view(request.user, referral):
         return _reporter_page(request, referral)
     return _advisor_page(request, referral, can_change=selectors.may_change(request.user, referral))
@@ -183,28 +168,26 @@ def _done(request, referral, text):
 @role_required(Role.CONTACT_PERSON)
 def referral_follow_up(request, reference: str):
     referral = selectors.get_referral_for(request.user, reference)
-    form = forms.FollowUpForm(request.POST)
-    if not form.is_valid():
-        return _reporter_page(request, referral, follow_up_form=form, status=400)
-    services.followup_add(
-        referral=referral,
-        by=request.user,
-        text=form.cleaned_data["text"],
-        submission_token=form.cleaned_data["submission_token"],
+    return form_action(
+        request,
+        forms.FollowUpForm(request.POST),
+        perform=lambda data: handling.followup_add(referral=referral, by=request.user, **data),
+        done=_("Din opfølgning er sendt til boligrådgiveren."),
+        redirect_to=reverse("referrals:detail", args=[referral.reference]),
+        again=lambda form: _reporter_page(request, referral, follow_up_form=form, status=400),
     )
-    return _done(request, referral, _("Din opfølgning er sendt til boligrådgiveren."))
 
 
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_acknowledge(request, reference: str):
     referral = selectors.get_referral_for_change(request.user, reference)
-    services.referral_acknowledge(referral=referral, by=request.user)
+    handling.referral_acknowledge(referral=referral, by=request.user)
     return _done(request, referral, _("Henvendelsen er kvitteret og er nu under behandling."))
 
 
 def _advisor_form_action(request, reference, *, form_class, context_key, perform, done_text, form_kwargs=None):
-    """Validate one of the advisor's forms and run its service; on errors show the page
+    """One of the advisor's forms: validate and run its service; on errors show the page
     again with the form as typed and the Danish error summary.
 
     Only for advisors who may act on the concern (a view-only grant gets 404).
@@ -212,15 +195,14 @@ def _advisor_form_action(request, reference, *, form_class, context_key, perform
     """
     referral = selectors.get_referral_for_change(request.user, reference)
     form = form_class(request.POST, **(form_kwargs(referral) if form_kwargs else {}))
-    if form.is_valid():
-        try:
-            perform(referral, form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            text = done_text(referral, form.cleaned_data) if callable(done_text) else done_text
-            return _done(request, referral, text)
-    return _advisor_page(request, referral, can_change=True, status=400, **{context_key: form})
+    return form_action(
+        request,
+        form,
+        perform=lambda data: perform(referral, data),
+        done=(lambda data: done_text(referral, data)) if callable(done_text) else done_text,
+        redirect_to=reverse("referrals:detail", args=[referral.reference]),
+        again=lambda form: _advisor_page(request, referral, can_change=True, status=400, **{context_key: form}),
+    )
 
 
 @require_POST
@@ -232,7 +214,7 @@ def referral_assign(request, reference: str):
         form_class=forms.AssignForm,
         context_key="assign_form",
         form_kwargs=lambda referral: {"advisors": selectors.colleagues_for_assignment(referral)},
-        perform=lambda referral, data: services.referral_assign(
+        perform=lambda referral, data: handling.referral_assign(
             referral=referral, by=request.user, assignee=data["assignee"]
         ),
         done_text=_("Henvendelsen er tildelt."),
@@ -249,7 +231,7 @@ def referral_note(request, reference: str):
         reference,
         form_class=forms.NoteForm,
         context_key="note_form",
-        perform=lambda referral, data: services.referral_note_add(
+        perform=lambda referral, data: handling.referral_note_add(
             referral=referral, by=request.user, text=data["text"], submission_token=data["submission_token"]
         ),
         done_text=_("Noten er gemt."),
@@ -264,7 +246,7 @@ def referral_consent(request, reference: str):
         reference,
         form_class=forms.ConsentForm,
         context_key="consent_form",
-        perform=lambda referral, data: services.referral_consent_record(
+        perform=lambda referral, data: handling.referral_consent_record(
             referral=referral,
             by=request.user,
             given=data["given"],
@@ -290,7 +272,7 @@ def referral_message(request, reference: str):
         reference,
         form_class=forms.MessageForm,
         context_key="message_form",
-        perform=lambda referral, data: services.referral_message_send(
+        perform=lambda referral, data: handling.referral_message_send(
             referral=referral,
             by=request.user,
             text=data["text"],
@@ -313,7 +295,7 @@ def referral_close(request, reference: str):
             "duplicate_candidates": selectors.duplicate_candidates(request.user, referral),
             "visible_referrals": selectors.referrals_visible_to(request.user),
         },
-        perform=lambda referral, data: services.referral_close(
+        perform=lambda referral, data: handling.referral_close(
             referral=referral, by=request.user, outcome=data["outcome"], duplicate_of=data["duplicate_of"]
         ),
         done_text=_("Henvendelsen er afsluttet. Indberetteren får besked."),
@@ -326,16 +308,14 @@ def referral_close(request, reference: str):
 def referral_open_case(request, reference: str):
     """Open a housing-social case from the concern; the concern closes as "case opened"."""
     referral = selectors.get_referral_for_change(request.user, reference)
-    form = CaseFromReferralForm(request.POST)
-    if form.is_valid():
-        try:
-            case = case_services.case_open_from_referral(referral=referral, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_validation_errors(form, error)
-        else:
-            messages.success(request, _("Sagen er oprettet, og henvendelsen er afsluttet."))
-            return redirect("cases:detail", reference=case.reference)
-    return _advisor_page(request, referral, can_change=True, status=400, case_form=form)
+    return form_action(
+        request,
+        CaseFromReferralForm(request.POST),
+        perform=lambda data: case_bridge.case_open_from_referral(referral=referral, by=request.user, **data),
+        done=_("Sagen er oprettet, og henvendelsen er afsluttet."),
+        redirect_to=lambda case: reverse("cases:detail", args=[case.reference]),
+        again=lambda form: _advisor_page(request, referral, can_change=True, status=400, case_form=form),
+    )
 
 
 @require_POST
@@ -349,7 +329,7 @@ def referral_link_case(request, reference: str):
         if case is None:
             form.add_error("reference", _("Der er ingen sag med det nummer, som du har adgang til."))
         else:
-            case_services.referral_link_case(referral=referral, case=case, by=request.user)
+            case_bridge.referral_link_case(referral=referral, case=case, by=request.user)
             return _done(
                 request, referral, _("Henvendelsen er knyttet til sag %(reference)s.") % {"reference": case.reference}
             )

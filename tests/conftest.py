@@ -111,7 +111,7 @@ def accepted_reporter(reporter):
 @pytest.fixture
 def file_referral(accepted_reporter, department):
     """File a concern through the real service, as the reporter would."""
-    from referrals.services import referral_file
+    from referrals.services.filing import referral_file
 
     def file(**overrides):
         fields = {

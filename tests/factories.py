@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 from housing.models import Department, District, Dwelling, HousingOrganisation
-from housing.validators import CVR_WEIGHTS
+from housing.validators import cvr_is_valid
 from referrals.models import Referral, ReferralCategory
-from referrals.services import place_key
+from referrals.services.filing import place_key
 
 
 def valid_cvr(n: int) -> str:
@@ -21,7 +21,7 @@ def valid_cvr(n: int) -> str:
         stem = str(base)
         for digit in range(10):
             candidate = f"{stem}{digit}"
-            if sum(int(d) * w for d, w in zip(candidate, CVR_WEIGHTS, strict=True)) % 11 == 0:
+            if cvr_is_valid(candidate):
                 return candidate
         base += 1
 
@@ -174,7 +174,7 @@ class ShelterFactory(factory.django.DjangoModelFactory):
 
 def open_case(*, by, name="Ole Testborger", max_rent=5000, target_group="single_adult", **kwargs):
     """A homelessness case opened through the real service, assigned to `by`."""
-    from cases.services import citizen_case_open
+    from cases.services.citizens import citizen_case_open
 
     return citizen_case_open(by=by, name=name, max_rent=max_rent, target_group=target_group, **kwargs)
 

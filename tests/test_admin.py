@@ -442,12 +442,12 @@ def test_administrator_never_sees_a_concern_reference_anywhere_in_the_admin(
     from django.contrib import admin as django_admin
     from django.urls import NoReverseMatch
 
-    from referrals import services
+    from referrals.services import handling
     from tests.factories import DwellingFactory
 
     concern.dwelling = DwellingFactory(department=concern.department)
     concern.save(update_fields=["dwelling"])
-    services.referral_assign(referral=concern, by=advisor, assignee=advisor)
+    handling.referral_assign(referral=concern, by=advisor, assignee=advisor)
     client.force_login(administrator)
     pages = [reverse("admin:index")]
     for model in django_admin.site._registry:

@@ -36,7 +36,7 @@ PAGES = {
     "referrals:new": {"reporter": 200, "contact_person_elsewhere": 200},
     "referrals:list": {"reporter": 200, "contact_person_elsewhere": 200, "advisor": 200, "advisor_elsewhere": 200},
     "referrals:rules": {"reporter": 200, "contact_person_elsewhere": 200},
-    "housing:department_list": {
+    "contacts:department_list": {
         "reporter": 200,
         "contact_person_elsewhere": 200,
         "advisor": 200,
@@ -46,7 +46,7 @@ PAGES = {
         "association_staff_elsewhere": 200,
         "administrator": 200,
     },
-    "housing:department_detail": {
+    "contacts:department_detail": {
         "reporter": 200,
         "advisor": 200,
         "caseworker": 200,
@@ -58,7 +58,7 @@ PAGES = {
 
 
 def url_for(name, department):
-    if name == "housing:department_detail":
+    if name == "contacts:department_detail":
         return reverse(name, args=[department.pk])
     return reverse(name)
 

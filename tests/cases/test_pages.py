@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from cases import services
 from cases.models import Case, CaseFileExport
+from cases.services import allocation, citizens
 from housing.models import VacancyOffer
 from tests.factories import DwellingFactory, VacancyOfferFactory, open_case
 
@@ -60,7 +60,7 @@ def test_assigned_caseworker_sees_the_full_cpr(client, caseworker, case):
 
 def test_assignment_across_teams_opens_one_case(client, caseworker, caseworker_elsewhere, case, shelter):
     other = open_case(by=caseworker, name="Anden Borger")
-    services.case_assign(case=case, by=caseworker, user=caseworker_elsewhere)
+    citizens.case_assign(case=case, by=caseworker, user=caseworker_elsewhere)
     client.force_login(caseworker_elsewhere)
     assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 200
     assert client.get(reverse("cases:detail", args=[other.reference])).status_code == 404
@@ -116,7 +116,7 @@ def test_case_file_pdf_has_everything_with_the_journal_in_order(
     client, caseworker, case, django_capture_on_commit_callbacks
 ):
     for text in ("Første notat om boligønsker", "Andet notat efter mødet", "Tredje notat ved indflytning"):
-        services.case_note_add(case=case, by=caseworker, text=text)
+        citizens.case_note_add(case=case, by=caseworker, text=text)
     client.force_login(caseworker)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("cases:export_start", args=[case.reference]))
@@ -167,7 +167,7 @@ def test_association_staff_offer_a_dwelling_and_see_the_outcome_without_the_citi
     dwelling = DwellingFactory(department=department)
     client.force_login(association_staff)
     response = client.post(
-        reverse("housing:offer_new"),
+        reverse("allocation:offer_new"),
         {
             "dwelling": str(dwelling.pk),
             "monthly_rent": "4200",
@@ -179,19 +179,18 @@ def test_association_staff_offer_a_dwelling_and_see_the_outcome_without_the_citi
     assert response.status_code == 302
     offer = VacancyOffer.objects.get()
 
-    from housing import services as allocation
-
     placement = allocation.placement_propose(case=case, offer=offer, by=caseworker)
     move_in = timezone.localdate() + timedelta(days=25)
     allocation.placement_accept(placement=placement, by=caseworker, move_in_on=move_in)
-    for url in (reverse("housing:offer_list"), reverse("housing:offer_detail", args=[offer.pk])):
+    for url in (reverse("allocation:offer_list"), reverse("allocation:offer_detail", args=[offer.pk])):
         body = client.get(url).content.decode()
         assert "ccepteret" in body
         assert "Aksel" not in body and "Dammgaard" not in body and case.reference not in body
         assert "010190" not in body
     # The association prepares the lease: it sees when, never who.
     assert (
-        date_format(move_in, "j. F Y") in client.get(reverse("housing:offer_detail", args=[offer.pk])).content.decode()
+        date_format(move_in, "j. F Y")
+        in client.get(reverse("allocation:offer_detail", args=[offer.pk])).content.decode()
     )
 
 
@@ -201,15 +200,15 @@ def test_association_staff_offer_a_dwelling_and_see_the_outcome_without_the_citi
 def test_others_cannot_see_an_associations_offer(client, request, persona, department):
     offer = VacancyOfferFactory(dwelling=DwellingFactory(department=department))
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("housing:offer_detail", args=[offer.pk])).status_code == 404
+    assert client.get(reverse("allocation:offer_detail", args=[offer.pk])).status_code == 404
 
 
 def test_caseworker_sees_candidates_and_proposes(client, caseworker, case):
     offer = VacancyOfferFactory(monthly_rent=4000)
     client.force_login(caseworker)
-    body = client.get(reverse("housing:offer_detail", args=[offer.pk])).content.decode()
+    body = client.get(reverse("allocation:offer_detail", args=[offer.pk])).content.decode()
     assert case.reference in body and "Aksel Dammgaard" in body
-    response = client.post(reverse("housing:offer_propose", args=[offer.pk]), {"case": case.reference})
+    response = client.post(reverse("allocation:offer_propose", args=[offer.pk]), {"case": case.reference})
     assert response.url == reverse("cases:detail", args=[case.reference])
     offer.refresh_from_db()
     assert offer.status == VacancyOffer.Status.MATCHED
@@ -237,7 +236,7 @@ def test_proposing_in_a_department_under_allocation_stop_shows_a_clear_message(c
     stopped = DepartmentFactory(allocation_stop=True, allocation_stop_reason="Beboersammensætning", name="Stopparken")
     offer = VacancyOfferFactory(dwelling=DwellingFactory(department=stopped), monthly_rent=4000)
     client.force_login(caseworker)
-    response = client.post(reverse("housing:offer_propose", args=[offer.pk]), {"case": case.reference}, follow=True)
+    response = client.post(reverse("allocation:offer_propose", args=[offer.pk]), {"case": case.reference}, follow=True)
     assert "Stopparken har anvisningsstop" in response.content.decode()
     assert not case.placements.exists()
 
@@ -248,7 +247,7 @@ def test_offer_detail_query_count_does_not_grow_with_candidates(
     offer = VacancyOfferFactory(monthly_rent=4000)
     open_case(by=caseworker, name="Kandidat", shelter=shelter, entered_on=timezone.localdate())
     client.force_login(caseworker)
-    url = reverse("housing:offer_detail", args=[offer.pk])
+    url = reverse("allocation:offer_detail", args=[offer.pk])
     client.get(url)
     with django_assert_max_num_queries(15) as few:
         client.get(url)
@@ -338,18 +337,17 @@ def test_the_offer_list_shows_how_many_citizens_fit_each_offer(
     for n in range(3):
         open_case(by=caseworker, name=f"Voksen {n}", max_rent=5000, target_group="single_adult")
     housed = open_case(by=caseworker, name="Har bolig", max_rent=5000, target_group="single_adult")
-    from housing import services as allocation
 
     allocation.placement_propose(case=housed, offer=VacancyOfferFactory(monthly_rent=4000), by=caseworker)
     client.force_login(caseworker)
-    client.get(reverse("housing:offer_list"))
+    client.get(reverse("allocation:offer_list"))
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("housing:offer_list"))
+        response = client.get(reverse("allocation:offer_list"))
     counts = {offer.pk: offer.candidates for offer in response.context["page"].object_list}
     assert counts[cheap.pk] == 3  # the housed citizen no longer counts
     assert counts[dear.pk] == 0  # rent beyond ability plus the most subsidy
     assert counts[youth.pk] == 0  # youth homes are for young people
-    from housing.selectors import candidates_for_offer
+    from cases.selectors.allocation import candidates_for_offer
 
     for offer in (cheap, dear, youth):  # the same rules as the matching page
         assert counts[offer.pk] == candidates_for_offer(caseworker, offer).count()

@@ -7,8 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases import services
-from housing import services as allocation
+from cases.services import allocation, citizens, reminders, stays
 from notifications.models import Notification
 from notifications.services import notification_deliver
 from tests.factories import VacancyOfferFactory, open_case
@@ -16,7 +15,7 @@ from tests.factories import VacancyOfferFactory, open_case
 pytestmark = pytest.mark.django_db
 
 
-def reminders(template, **context):
+def queued(template, **context):
     return Notification.objects.filter(
         template=template, **{f"context__{key}": value for key, value in context.items()}
     )
@@ -25,21 +24,21 @@ def reminders(template, **context):
 def test_shelter_stay_reminders_at_day_60_and_80_once_each(caseworker, colleague, shelter):
     today = timezone.localdate()
     at_65 = open_case(by=caseworker, name="Tres-fem", shelter=shelter, entered_on=today - timedelta(days=65))
-    services.case_assign(case=at_65, by=caseworker, user=colleague)
+    citizens.case_assign(case=at_65, by=caseworker, user=colleague)
     at_85 = open_case(by=caseworker, name="Firs-fem", shelter=shelter, entered_on=today - timedelta(days=85))
     open_case(by=caseworker, name="Ny", shelter=shelter, entered_on=today - timedelta(days=10))
 
-    first = services.cases_remind()
-    second = services.cases_remind()
+    first = reminders.cases_remind()
+    second = reminders.cases_remind()
     assert second == 0
-    assert first == reminders("stay_warning").count()
-    day60 = {(n.context["reference"], n.recipient_id) for n in reminders("stay_warning", days=60)}
+    assert first == queued("stay_warning").count()
+    day60 = {(n.context["reference"], n.recipient_id) for n in queued("stay_warning", days=60)}
     assert day60 == {
         (at_65.reference, caseworker.pk),
         (at_65.reference, colleague.pk),
         (at_85.reference, caseworker.pk),
     }
-    day80 = {(n.context["reference"], n.recipient_id) for n in reminders("stay_warning", days=80)}
+    day80 = {(n.context["reference"], n.recipient_id) for n in queued("stay_warning", days=80)}
     assert day80 == {(at_85.reference, caseworker.pk)}
 
 
@@ -49,8 +48,8 @@ def test_no_shelter_reminder_once_a_home_is_accepted(caseworker, shelter):
         case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker
     )
     allocation.placement_accept(placement=placement, by=caseworker)
-    services.cases_remind()
-    assert not reminders("stay_warning").exists()
+    reminders.cases_remind()
+    assert not queued("stay_warning").exists()
 
 
 def test_subsidy_ending_within_three_months_is_reminded_once(caseworker):
@@ -70,28 +69,28 @@ def test_subsidy_ending_within_three_months_is_reminded_once(caseworker):
     allocation.subsidy_grant(
         placement=placement, by=caseworker, monthly_amount=900, starts_on=today, ends_on=today + timedelta(days=400)
     )
-    services.cases_remind()
-    services.cases_remind()
-    assert reminders("subsidy_ending").count() == 1
+    reminders.cases_remind()
+    reminders.cases_remind()
+    assert queued("subsidy_ending").count() == 1
 
 
 def test_action_plan_review_due_is_reminded_once_per_review_date(caseworker):
     case = open_case(by=caseworker)
     today = timezone.localdate()
-    plan = services.action_plan_add(
+    plan = stays.action_plan_add(
         case=case, by=caseworker, made_on=today - timedelta(days=30), goals="Bolig", next_review_on=today
     )
-    services.action_plan_add(
+    stays.action_plan_add(
         case=case, by=caseworker, made_on=today, goals="Senere", next_review_on=today + timedelta(days=30)
     )
-    services.cases_remind()
-    services.cases_remind()
-    assert reminders("plan_review_due").count() == 1
+    reminders.cases_remind()
+    reminders.cases_remind()
+    assert queued("plan_review_due").count() == 1
     # A new review date is a new due item.
     plan.next_review_on = today - timedelta(days=1)
     plan.save(update_fields=["next_review_on"])
-    services.cases_remind()
-    assert reminders("plan_review_due").count() == 2
+    reminders.cases_remind()
+    assert queued("plan_review_due").count() == 2
 
 
 def test_case_reminder_emails_carry_no_personal_data(caseworker, shelter):
@@ -102,7 +101,7 @@ def test_case_reminder_emails_carry_no_personal_data(caseworker, shelter):
         shelter=shelter,
         entered_on=timezone.localdate() - timedelta(days=81),
     )
-    services.cases_remind()
+    reminders.cases_remind()
     for notification in Notification.objects.all():
         notification_deliver(notification_id=notification.pk)
     assert len(mail.outbox) == 2

@@ -9,11 +9,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
-from cases.models import Case, CaseConsent, Citizen, ShelterStay, SupportKind
-from housing import services as allocation
-from housing.models import Placement, VacancyOffer
-from housing.selectors import candidates_for_offer, offers_for_case
+from cases.models import Case, CaseConsent, Citizen, Placement, ShelterStay, SupportKind
+from cases.selectors.allocation import candidates_for_offer, offers_for_case
+from cases.services import allocation, citizens, stays
+from housing.models import VacancyOffer
+from referrals.services import case_bridge
 from tests.factories import DepartmentFactory, DwellingFactory, ReferralFactory, VacancyOfferFactory, open_case
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_birth_date_must_match_the_cpr(caseworker):
 
 
 def test_the_opener_is_assigned_and_sees_the_full_cpr(case, caseworker, colleague):
-    from cases.selectors import can_see_full_cpr
+    from cases.selectors.citizens import can_see_full_cpr
 
     assert can_see_full_cpr(caseworker, case)
     assert not can_see_full_cpr(colleague, case)
@@ -66,41 +66,41 @@ def test_the_opener_is_assigned_and_sees_the_full_cpr(case, caseworker, colleagu
 def test_discharge_to_own_home_needs_plan_home_and_support(case, caseworker):
     stay = case.stays.get()
     with pytest.raises(ValidationError) as excinfo:
-        services.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
+        stays.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
     message = " ".join(excinfo.value.messages)
     assert "en handleplan" in message
     assert "en bolig" in message
     assert "bostøtte" in message
 
-    services.action_plan_add(case=case, by=caseworker, made_on=TODAY(), goals="Egen bolig", next_review_on=TODAY())
-    services.support_grant(
+    stays.action_plan_add(case=case, by=caseworker, made_on=TODAY(), goals="Egen bolig", next_review_on=TODAY())
+    stays.support_grant(
         case=case, by=caseworker, kind=SupportKind.objects.get(code="CTI"), granted_on=TODAY(), provider="Team"
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
+        stays.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
     assert "handleplan" not in " ".join(excinfo.value.messages)
 
     offer = offer_in(rent=4000)
     placement = allocation.placement_propose(case=case, offer=offer, by=caseworker)
     allocation.placement_accept(placement=placement, by=caseworker)
     allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=TODAY())
-    services.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
+    stays.stay_end(stay=stay, by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OWN_HOME)
     stay.refresh_from_db()
     assert stay.left_on == TODAY() and stay.exit == ShelterStay.Exit.OWN_HOME
 
 
 def test_a_supported_accommodation_decision_counts_as_the_home(case, caseworker):
-    services.action_plan_add(case=case, by=caseworker, made_on=TODAY(), goals="Botilbud", next_review_on=TODAY())
-    services.support_grant(
+    stays.action_plan_add(case=case, by=caseworker, made_on=TODAY(), goals="Botilbud", next_review_on=TODAY())
+    stays.support_grant(
         case=case, by=caseworker, kind=SupportKind.objects.get(code="SEL85"), granted_on=TODAY(), provider="Bostedet"
     )
     allocation.placement_supported_accommodation(case=case, by=caseworker, provider="Botilbuddet Engen")
-    stay = services.stay_end(stay=case.stays.get(), by=caseworker, left_on=TODAY(), exit="supported_accommodation")
+    stay = stays.stay_end(stay=case.stays.get(), by=caseworker, left_on=TODAY(), exit="supported_accommodation")
     assert stay.left_on == TODAY()
 
 
 def test_leaving_for_another_shelter_needs_nothing(case, caseworker):
-    stay = services.stay_end(stay=case.stays.get(), by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OTHER_SHELTER)
+    stay = stays.stay_end(stay=case.stays.get(), by=caseworker, left_on=TODAY(), exit=ShelterStay.Exit.OTHER_SHELTER)
     assert stay.exit == ShelterStay.Exit.OTHER_SHELTER
 
 
@@ -205,7 +205,7 @@ def test_accepting_tells_the_districts_advisor_without_personal_data(
     text = mailoutbox[0].subject + mailoutbox[0].body
     assert "Kastanjehaven" in text
     assert "Aksel" not in text and "Dammgaard" not in text and "0101" not in text
-    from housing.selectors import coming_move_ins
+    from cases.selectors.allocation import coming_move_ins
 
     assert list(coming_move_ins(district_advisor)) == [placement]
 
@@ -231,12 +231,12 @@ def test_rent_subsidy_is_limited_to_five_years(case, caseworker, years, allowed)
 def test_association_staff_offer_only_their_own_dwellings(association_staff, department, other_department):
     own = DwellingFactory(department=department)
     foreign = DwellingFactory(department=other_department)
-    offer = allocation.offer_create(
+    offer = allocation.offer_submit(
         by=association_staff, dwelling=own, monthly_rent=Decimal(5000), available_from=TODAY(), answer_by=TODAY()
     )
     assert offer.status == VacancyOffer.Status.OFFERED
     with pytest.raises(ValidationError, match="egen boligorganisation"):
-        allocation.offer_create(
+        allocation.offer_submit(
             by=association_staff,
             dwelling=foreign,
             monthly_rent=Decimal(5000),
@@ -248,15 +248,15 @@ def test_association_staff_offer_only_their_own_dwellings(association_staff, dep
 def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(
     client, association_staff, caseworker, case, department
 ):
-    from housing.selectors import dwellings_offerable_by
+    from cases.selectors.allocation import dwellings_offerable_by
 
     dwelling = DwellingFactory(department=department)
-    offer = allocation.offer_create(
+    offer = allocation.offer_submit(
         by=association_staff, dwelling=dwelling, monthly_rent=Decimal(4000), available_from=TODAY(), answer_by=TODAY()
     )
     assert dwelling not in dwellings_offerable_by(association_staff)
     with pytest.raises(ValidationError, match="allerede tilbudt"):
-        allocation.offer_create(
+        allocation.offer_submit(
             by=association_staff,
             dwelling=dwelling,
             monthly_rent=Decimal(4000),
@@ -268,7 +268,7 @@ def test_a_dwelling_waiting_for_an_answer_cannot_be_offered_again(
     allocation.offer_return(offer=offer, by=caseworker, reason=VacancyOffer.ReturnReason.UNSUITABLE)
     assert dwelling in dwellings_offerable_by(association_staff)  # handed back: free to offer again
     client.force_login(association_staff)
-    body = client.get(reverse("housing:offer_new")).content.decode()
+    body = client.get(reverse("allocation:offer_new")).content.decode()
     assert f'<optgroup label="{department.name}">' in body and "Vælg lejemål" in body
 
 
@@ -279,42 +279,42 @@ def test_consent_on_the_case_lets_the_reporter_of_a_linked_concern_see_shared_me
     case, caseworker, advisor, reporter, department
 ):
     from referrals.selectors import messages_for_reporter
-    from referrals.services import referral_message_send
+    from referrals.services.handling import referral_message_send
 
     referral = ReferralFactory(reporter=reporter, department=department)
-    services.referral_link_case(referral=referral, case=case, by=caseworker)
+    case_bridge.referral_link_case(referral=referral, case=case, by=caseworker)
     referral_message_send(referral=referral, by=advisor, text="Borgeren har fået en bolig.", shareable=True)
     referral.refresh_from_db()
     assert messages_for_reporter(referral) == []
 
-    consent = services.case_consent_record(case=case, by=caseworker, scope=CaseConsent.Scope.REPORTER, method="written")
+    consent = citizens.case_consent_record(case=case, by=caseworker, scope=CaseConsent.Scope.REPORTER, method="written")
     assert [m.text for m in messages_for_reporter(referral)] == ["Borgeren har fået en bolig."]
 
-    services.case_consent_withdraw(consent=consent, by=caseworker)
+    citizens.case_consent_withdraw(consent=consent, by=caseworker)
     assert messages_for_reporter(referral) == []
     # Consent to share with the association does not open anything for the reporter.
-    services.case_consent_record(case=case, by=caseworker, scope=CaseConsent.Scope.ASSOCIATION, method="oral")
+    citizens.case_consent_record(case=case, by=caseworker, scope=CaseConsent.Scope.ASSOCIATION, method="oral")
     assert messages_for_reporter(referral) == []
 
 
 def test_opening_a_case_from_a_concern_closes_the_concern(advisor, department, reporter):
     referral = ReferralFactory(reporter=reporter, department=department)
-    case = services.case_open_from_referral(
+    case = case_bridge.case_open_from_referral(
         referral=referral, by=advisor, name="Hemmelig Beboersen", max_rent=4000, target_group="single_adult"
     )
     referral.refresh_from_db()
     assert referral.case == case and referral.status == "closed" and referral.outcome == "case_opened"
     assert case.kind == Case.Kind.HOUSING_SOCIAL
     with pytest.raises(ValidationError):
-        services.case_open_from_referral(referral=referral, by=advisor, name="X", max_rent=1, target_group="family")
+        case_bridge.case_open_from_referral(referral=referral, by=advisor, name="X", max_rent=1, target_group="family")
 
 
 # --- The journal ---------------------------------------------------------------------------
 
 
 def test_corrections_are_new_entries_never_edits(case, caseworker):
-    original = services.case_note_add(case=case, by=caseworker, text="Borgeren har en hund.")
-    correction = services.case_note_add(case=case, by=caseworker, text="Rettelse: det er en kat.", corrects=original)
+    original = citizens.case_note_add(case=case, by=caseworker, text="Borgeren har en hund.")
+    correction = citizens.case_note_add(case=case, by=caseworker, text="Rettelse: det er en kat.", corrects=original)
     original.refresh_from_db()
     assert original.text == "Borgeren har en hund."
     assert correction.corrects == original

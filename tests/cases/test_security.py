@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import selectors, services
-from cases.models import ActionPlan, CaseConsent, CaseFileExport, SupportAssignment, SupportKind
+from cases.models import ActionPlan, CaseConsent, CaseFileExport, Placement, RentSubsidy, SupportAssignment, SupportKind
+from cases.selectors import citizens as selectors
+from cases.services import allocation, citizens, reminders, stays
 from contacts.models import Advisor
 from contacts.roles import Role, role_of
-from housing import services as allocation
-from housing.models import Placement, RentSubsidy
 from tests import factories
 from tests.factories import VacancyOfferFactory, open_case
 
@@ -44,7 +43,7 @@ def test_a_housing_advisor_in_the_team_sees_only_the_cases_assigned_to_them(
     assert client.get(detail(case)).status_code == 404
     assert case.citizen.name not in client.get(reverse("cases:list")).content.decode()
 
-    services.case_assign(case=case, by=caseworker, user=housing_advisor_in_team)
+    citizens.case_assign(case=case, by=caseworker, user=housing_advisor_in_team)
     assert client.get(detail(case)).status_code == 200
     assert case.citizen.name in client.get(reverse("cases:list")).content.decode()
 
@@ -53,7 +52,7 @@ def test_an_assigned_housing_advisor_sees_fitting_homes_but_no_propose_button(
     client, caseworker, housing_advisor_in_team, case
 ):
     VacancyOfferFactory(monthly_rent=4000)
-    services.case_assign(case=case, by=caseworker, user=housing_advisor_in_team)
+    citizens.case_assign(case=case, by=caseworker, user=housing_advisor_in_team)
     client.force_login(housing_advisor_in_team)
     body = client.get(detail(case)).content.decode()
     assert "Ledige boliger, der passer" in body
@@ -314,7 +313,7 @@ def test_a_supported_accommodation_decision_is_refused_while_a_home_is_on_its_wa
 
 def test_someone_elses_token_never_returns_their_row(caseworker, colleague, case):
     token = uuid.uuid4()
-    mine = services.action_plan_add(
+    mine = stays.action_plan_add(
         case=case,
         by=caseworker,
         made_on=timezone.localdate(),
@@ -322,10 +321,10 @@ def test_someone_elses_token_never_returns_their_row(caseworker, colleague, case
         next_review_on=timezone.localdate(),
         submission_token=token,
     )
-    services.case_assign(case=case, by=caseworker, user=colleague)
+    citizens.case_assign(case=case, by=caseworker, user=colleague)
     other_case = open_case(by=colleague, name="Anden Borger")
     with pytest.raises(ValidationError, match="Formularen er allerede brugt"):
-        services.action_plan_add(
+        stays.action_plan_add(
             case=other_case,
             by=colleague,
             made_on=timezone.localdate(),
@@ -366,7 +365,7 @@ def test_declining_again_never_reopens_a_home_someone_else_has_accepted(client, 
 @pytest.fixture
 def closed_case(caseworker, shelter):
     case = open_case(by=caseworker, name="Lukket Borger", cpr="010190-1234")
-    services.case_close(case=case, by=caseworker, reason="housed")
+    citizens.case_close(case=case, by=caseworker, reason="housed")
     return case
 
 
@@ -399,9 +398,9 @@ def test_a_closed_case_refuses_new_stays_plans_support_consents_and_homes(client
 def test_a_closed_case_still_takes_a_journal_note_and_a_withdrawn_consent(client, caseworker, colleague, case):
     from auditlog.models import LogEntry
 
-    consent = services.case_consent_record(case=case, by=caseworker, scope="reporter", method="written")
-    services.stay_end(stay=case.stays.get(), by=caseworker, left_on=timezone.localdate(), exit="other_shelter")
-    services.case_close(case=case, by=caseworker, reason="other")
+    consent = citizens.case_consent_record(case=case, by=caseworker, scope="reporter", method="written")
+    stays.stay_end(stay=case.stays.get(), by=caseworker, left_on=timezone.localdate(), exit="other_shelter")
+    citizens.case_close(case=case, by=caseworker, reason="other")
     client.force_login(colleague)
     response = client.post(reverse("cases:consent_withdraw", args=[case.reference, consent.pk]))
     assert response.status_code == 302
@@ -424,17 +423,17 @@ def test_a_closed_case_still_takes_a_journal_note_and_a_withdrawn_consent(client
 def test_closing_a_case_hands_a_proposed_home_back_and_waits_for_an_accepted_one(caseworker, case):
     from django.core.exceptions import ValidationError as Refused
 
-    services.stay_end(stay=case.stays.get(), by=caseworker, left_on=timezone.localdate(), exit="other_shelter")
+    stays.stay_end(stay=case.stays.get(), by=caseworker, left_on=timezone.localdate(), exit="other_shelter")
     offer = VacancyOfferFactory(monthly_rent=4000)
     placement = allocation.placement_propose(case=case, offer=offer, by=caseworker)
     allocation.placement_accept(placement=placement, by=caseworker)
     with pytest.raises(Refused, match="sagt ja til en bolig"):
-        services.case_close(case=case, by=caseworker, reason="other")
+        citizens.case_close(case=case, by=caseworker, reason="other")
 
     other = open_case(by=caseworker, name="Bente Borger")
     second = VacancyOfferFactory(monthly_rent=4000)
     proposed = allocation.placement_propose(case=other, offer=second, by=caseworker)
-    services.case_close(case=other, by=caseworker, reason="other")
+    citizens.case_close(case=other, by=caseworker, reason="other")
     proposed.refresh_from_db()
     second.refresh_from_db()
     assert proposed.status == Placement.Status.DECLINED and second.status == second.Status.OFFERED
@@ -450,7 +449,7 @@ def test_steps_and_subsidies_are_refused_on_a_closed_case(caseworker, case):
     allocation.placement_accept(placement=placement, by=caseworker)
     allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=timezone.localdate())
     case.stays.update(left_on=timezone.localdate(), exit="own_home")
-    services.case_close(case=case, by=caseworker, reason="housed")
+    citizens.case_close(case=case, by=caseworker, reason="housed")
     placement.refresh_from_db()
     with pytest.raises(Refused, match="Sagen er lukket"):
         allocation.subsidy_grant(
@@ -495,10 +494,10 @@ def test_reminders_skip_people_who_have_left(caseworker, colleague, shelter):
     at_65 = open_case(
         by=caseworker, name="Tres-fem", shelter=shelter, entered_on=timezone.localdate() - timedelta(days=65)
     )
-    services.case_assign(case=at_65, by=caseworker, user=colleague)
+    citizens.case_assign(case=at_65, by=caseworker, user=colleague)
     colleague.is_active = False
     colleague.save(update_fields=["is_active"])
-    services.cases_remind()
+    reminders.cases_remind()
     assert set(
         Notification.objects.filter(template="stay_warning", context__days=60).values_list("recipient", flat=True)
     ) == {caseworker.pk}
@@ -521,7 +520,7 @@ def test_an_offer_token_from_another_organisation_never_returns_their_offer(
     from tests.factories import DwellingFactory
 
     token = uuid.uuid4()
-    theirs = allocation.offer_create(
+    theirs = allocation.offer_submit(
         by=association_staff,
         dwelling=DwellingFactory(department=department),
         monthly_rent=Decimal(4000),
@@ -530,7 +529,7 @@ def test_an_offer_token_from_another_organisation_never_returns_their_offer(
         submission_token=token,
     )
     with pytest.raises(Refused, match="Formularen er allerede brugt"):
-        allocation.offer_create(
+        allocation.offer_submit(
             by=association_staff_elsewhere,
             dwelling=DwellingFactory(department=other_department),
             monthly_rent=Decimal(4000),

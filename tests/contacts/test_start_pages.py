@@ -84,8 +84,8 @@ def _current_menu_item(body: str) -> list[str]:
         ("start", "Forside"),
         ("cases:list", "Sager"),
         ("cases:cohorts", "Forsøg"),
-        ("housing:offer_list", "Ledige boliger"),
-        ("housing:department_list", "Afdelinger"),
+        ("allocation:offer_list", "Ledige boliger"),
+        ("contacts:department_list", "Afdelinger"),
     ],
 )
 def test_the_menu_marks_exactly_the_section_the_caseworker_is_in(client, caseworker, url_name, expected):
@@ -100,6 +100,6 @@ def test_an_offer_page_marks_vacancies_not_departments(client, association_staff
 
     offer = factories.VacancyOfferFactory(dwelling__department=department)
     client.force_login(association_staff)
-    response = client.get(reverse("housing:offer_detail", args=[offer.pk]))
+    response = client.get(reverse("allocation:offer_detail", args=[offer.pk]))
     assert response.status_code == 200
     assert _current_menu_item(response.content.decode()) == ["Ledige boliger"]

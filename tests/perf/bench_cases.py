@@ -150,9 +150,9 @@ def seed(args) -> None:
     from django.utils import timezone
     from sequences.models import Sequence
 
-    from cases.models import Case, CaseUserObjectPermission, Citizen, Shelter, ShelterStay, TargetGroup
+    from cases.models import Case, CaseUserObjectPermission, Citizen, Placement, Shelter, ShelterStay, TargetGroup
     from contacts.models import Advisor, AssociationStaff, Team
-    from housing.models import Department, District, Dwelling, HousingOrganisation, Placement, VacancyOffer
+    from housing.models import Department, District, Dwelling, HousingOrganisation, VacancyOffer
 
     User = get_user_model()
     rng = random.Random(args.seed)
@@ -454,10 +454,10 @@ def pick_personas():
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Exists, OuterRef, Q
 
-    from cases.models import Case, CaseUserObjectPermission, ShelterStay
+    from cases.models import Case, CaseUserObjectPermission, Placement, ShelterStay
+    from cases.selectors.allocation import FITTING_GROUPS
     from contacts.models import Advisor
-    from housing.models import Placement, VacancyOffer
-    from housing.selectors import FITTING_GROUPS, HOUSED
+    from housing.models import VacancyOffer
 
     advisor = (
         Advisor.objects.filter(
@@ -493,10 +493,10 @@ def pick_personas():
         .first()["citizen__name"]
     )
 
-    # Candidates per open offer (same rules as housing.selectors.candidates_for_offer).
+    # Candidates per open offer (same rules as cases.selectors.allocation.candidates_for_offer).
     open_cases = list(
         Case.objects.filter(closed_on__isnull=True, kind="homelessness")
-        .exclude(Exists(Placement.objects.filter(case=OuterRef("pk"), status__in=HOUSED)))
+        .exclude(Exists(Placement.objects.filter(case=OuterRef("pk"), status__in=Placement.ACTIVE)))
         .values_list("citizen__max_rent", "citizen__target_group")
     )
     subsidy = settings.ALLOCATION_MAX_SUBSIDY
@@ -533,8 +533,8 @@ def print_counts():
     from django.db import connection
     from django.db.models import Count, Q
 
-    from cases.models import Case, CaseUserObjectPermission, Citizen, ShelterStay
-    from housing.models import Department, Dwelling, Placement, VacancyOffer
+    from cases.models import Case, CaseUserObjectPermission, Citizen, Placement, ShelterStay
+    from housing.models import Department, Dwelling, VacancyOffer
 
     offers = VacancyOffer.objects.aggregate(
         all=Count("pk"), **{s: Count("pk", filter=Q(status=s)) for s in VacancyOffer.Status.values}

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 from guardian.shortcuts import assign_perm
 
-from referrals import services
 from referrals.models import ConsentRecord, FollowUp, InternalNote, Referral, ReporterMessage, StatusChange
+from referrals.services import handling, history
 from tests.factories import AdvisorFactory, DwellingFactory, GroupFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +91,7 @@ def test_change_grant_to_a_group_lets_its_members_act(client, advisor_elsewhere,
 
 def test_assigned_across_districts_can_act(client, advisor, advisor_elsewhere, department, reporter):
     referral = ReferralFactory(department=department, reporter=reporter)
-    services.referral_assign(referral=referral, by=advisor, assignee=advisor_elsewhere)
+    handling.referral_assign(referral=referral, by=advisor, assignee=advisor_elsewhere)
     client.force_login(advisor_elsewhere)
     assert client.post(url("note", referral), {"note-text": "Overtaget."}).status_code == 302
 
@@ -114,7 +114,7 @@ def test_consent_double_submit_makes_one_record(client, advisor, department, rep
 
 def racing(model, **row):
     """Make the other post of a double tap commit between our look-up and our insert."""
-    real = services.existing_submission
+    real = handling.existing_submission
     raced = []
 
     def look_up(model_, token, **scope):
@@ -124,7 +124,7 @@ def racing(model, **row):
             return None
         return real(model_, token, **scope)
 
-    return mock.patch.object(services, "existing_submission", look_up)
+    return mock.patch.object(handling, "existing_submission", look_up)
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ def test_a_token_from_another_concern_never_returns_its_note(client, advisor, de
     first = ReferralFactory(department=department, reporter=reporter)
     second = ReferralFactory(department=department, reporter=reporter)
     token = uuid.uuid4()
-    services.referral_note_add(referral=first, by=advisor, text="På den første", submission_token=token)
+    handling.referral_note_add(referral=first, by=advisor, text="På den første", submission_token=token)
     colleague = AdvisorFactory(districts=[department.district]).user
     client.force_login(colleague)
     response = client.post(url("note", second), {"note-text": "På den anden", "note-submission_token": str(token)})
@@ -189,10 +189,10 @@ def test_token_look_ups_are_scoped_to_the_concern_and_author(advisor, department
     colleague = AdvisorFactory(districts=[department.district]).user
     token = uuid.uuid4()
     add = {
-        "note": lambda by, text: services.referral_note_add(
+        "note": lambda by, text: handling.referral_note_add(
             referral=referral, by=by, text=text, submission_token=token
         ),
-        "message": lambda by, text: services.referral_message_send(
+        "message": lambda by, text: handling.referral_message_send(
             referral=referral, by=by, text=text, shareable=False, submission_token=token
         ),
     }[service]
@@ -209,7 +209,7 @@ def test_duplicate_from_another_district_is_refused(client, advisor, department,
     colleague = AdvisorFactory(districts=[department.district]).user
     here = ReferralFactory(department=department, reporter=reporter)
     elsewhere = ReferralFactory(department=other_department)
-    services.referral_assign(referral=elsewhere, by=colleague, assignee=advisor)  # advisor may see it
+    handling.referral_assign(referral=elsewhere, by=colleague, assignee=advisor)  # advisor may see it
     client.force_login(advisor)
     response = client.post(
         url("close", here), {"close-outcome": "duplicate", "close-duplicate_of": elsewhere.reference}
@@ -241,7 +241,7 @@ def test_service_refuses_a_duplicate_from_another_district(advisor, department, 
     here = ReferralFactory(department=department, reporter=reporter)
     elsewhere = ReferralFactory(department=other_department)
     with pytest.raises(ValidationError, match="samme byområde"):
-        services.referral_close(referral=here, by=advisor, outcome="duplicate", duplicate_of=elsewhere)
+        handling.referral_close(referral=here, by=advisor, outcome="duplicate", duplicate_of=elsewhere)
 
 
 # --- F7 and cross-access checks that held (kept as regression tests) --------------------
@@ -311,7 +311,7 @@ def error_report(client, path, data):
     got_request_exception.connect(grab)
     client.raise_request_exception = False
     try:
-        with mock.patch.object(services, "_history", side_effect=RuntimeError("fejl i testen")):
+        with mock.patch.object(history, "audit", side_effect=RuntimeError("fejl i testen")):
             response = client.post(path, data)
     finally:
         got_request_exception.disconnect(grab)

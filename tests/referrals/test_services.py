@@ -10,8 +10,8 @@ from django.utils import timezone
 from guardian.shortcuts import get_perms
 
 from notifications.models import Notification
-from referrals import services
 from referrals.models import Referral, StatusChange
+from referrals.services import filing, handling
 from tests.factories import AdvisorFactory, DwellingFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 def test_filing_is_blocked_until_the_rules_are_accepted(reporter, department):
     with pytest.raises(ValidationError, match="tavshedspligt"):
-        services.referral_file(
+        filing.referral_file(
             reporter=reporter,
             department=department,
             address="Blågårdsvej 10",
@@ -100,13 +100,13 @@ def test_acute_reasons_mark_the_concern_acute_and_the_advisors_are_told(file_ref
     ],
 )
 def test_acknowledgement_deadline_counts_danish_working_days(filed, due):
-    assert services.acknowledge_deadline(filed, working_days=1) == due
+    assert filing.acknowledge_deadline(filed, working_days=1) == due
 
 
 def test_acknowledge_moves_to_being_handled_once(file_referral, advisor):
     referral = file_referral()
-    services.referral_acknowledge(referral=referral, by=advisor)
-    services.referral_acknowledge(referral=referral, by=advisor)
+    handling.referral_acknowledge(referral=referral, by=advisor)
+    handling.referral_acknowledge(referral=referral, by=advisor)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.IN_PROGRESS
     assert referral.acknowledged_by == advisor
@@ -115,14 +115,14 @@ def test_acknowledge_moves_to_being_handled_once(file_referral, advisor):
 
 def test_assigning_across_districts_grants_object_permissions(file_referral, advisor, advisor_elsewhere):
     referral = file_referral()
-    services.referral_assign(referral=referral, by=advisor, assignee=advisor_elsewhere)
+    handling.referral_assign(referral=referral, by=advisor, assignee=advisor_elsewhere)
     referral.refresh_from_db()
     assert referral.assigned_to == advisor_elsewhere
     assert referral.status == Referral.Status.IN_PROGRESS
     assert set(get_perms(advisor_elsewhere, referral)) == {"view_referral", "change_referral"}
     assert Notification.objects.filter(template="referral_assigned", recipient=advisor_elsewhere).exists()
     # Handing it back takes the grant away again.
-    services.referral_assign(referral=referral, by=advisor, assignee=advisor)
+    handling.referral_assign(referral=referral, by=advisor, assignee=advisor)
     assert get_perms(advisor_elsewhere, referral) == []
 
 
@@ -130,15 +130,15 @@ def test_only_advisors_can_be_assigned(file_referral, advisor, caseworker, repor
     referral = file_referral()
     for outsider in (caseworker, reporter):
         with pytest.raises(ValidationError, match="boligrådgivere"):
-            services.referral_assign(referral=referral, by=advisor, assignee=outsider)
+            handling.referral_assign(referral=referral, by=advisor, assignee=outsider)
 
 
 def test_consent_is_recorded_with_history(file_referral, advisor):
     referral = file_referral()
-    services.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
+    handling.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
     referral.refresh_from_db()
     assert referral.consent_to_share
-    services.referral_consent_record(referral=referral, by=advisor, given=False, method="oral")
+    handling.referral_consent_record(referral=referral, by=advisor, given=False, method="oral")
     referral.refresh_from_db()
     assert not referral.consent_to_share
     events = list(referral.history.values_list("event", flat=True))
@@ -148,10 +148,10 @@ def test_consent_is_recorded_with_history(file_referral, advisor):
 def test_the_same_consent_form_twice_records_once(file_referral, advisor):
     referral = file_referral()
     token = uuid.uuid4()
-    first = services.referral_consent_record(
+    first = handling.referral_consent_record(
         referral=referral, by=advisor, given=True, method="written", submission_token=token
     )
-    again = services.referral_consent_record(
+    again = handling.referral_consent_record(
         referral=referral, by=advisor, given=True, method="written", submission_token=token
     )
     assert again.pk == first.pk
@@ -162,33 +162,33 @@ def test_the_same_consent_form_twice_records_once(file_referral, advisor):
 def test_the_same_follow_up_twice_adds_once(file_referral, accepted_reporter):
     referral = file_referral()
     token = uuid.uuid4()
-    first = services.followup_add(referral=referral, by=accepted_reporter, text="Ikke bedre.", submission_token=token)
-    again = services.followup_add(referral=referral, by=accepted_reporter, text="Ikke bedre.", submission_token=token)
+    first = handling.followup_add(referral=referral, by=accepted_reporter, text="Ikke bedre.", submission_token=token)
+    again = handling.followup_add(referral=referral, by=accepted_reporter, text="Ikke bedre.", submission_token=token)
     assert again.pk == first.pk and referral.follow_ups.count() == 1
 
 
 def test_shareable_message_with_consent_notifies_the_reporter(file_referral, advisor, accepted_reporter):
     referral = file_referral()
-    services.referral_message_send(referral=referral, by=advisor, text="Vi har talt med beboeren.", shareable=True)
+    handling.referral_message_send(referral=referral, by=advisor, text="Vi har talt med beboeren.", shareable=True)
     assert not Notification.objects.filter(template="referral_message").exists()  # no consent yet
-    services.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
+    handling.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
     referral.refresh_from_db()
-    services.referral_message_send(referral=referral, by=advisor, text="Hun får hjælp nu.", shareable=True)
+    handling.referral_message_send(referral=referral, by=advisor, text="Hun får hjælp nu.", shareable=True)
     assert Notification.objects.filter(template="referral_message", recipient=accepted_reporter).count() == 1
 
 
 def test_follow_up_reaches_the_assigned_advisor_only(file_referral, advisor, accepted_reporter, district):
     colleague = AdvisorFactory(districts=[district]).user
     referral = file_referral()
-    services.referral_assign(referral=referral, by=advisor, assignee=colleague)
-    services.followup_add(referral=referral, by=accepted_reporter, text="Det er ikke blevet bedre.")
+    handling.referral_assign(referral=referral, by=advisor, assignee=colleague)
+    handling.followup_add(referral=referral, by=accepted_reporter, text="Det er ikke blevet bedre.")
     recipients = list(Notification.objects.filter(template="followup_added").values_list("recipient", flat=True))
     assert recipients == [colleague.pk]
 
 
 def test_follow_up_without_assignee_reaches_the_district(file_referral, advisor, accepted_reporter):
     referral = file_referral()
-    services.followup_add(referral=referral, by=accepted_reporter, text="Stadig slemt.")
+    handling.followup_add(referral=referral, by=accepted_reporter, text="Stadig slemt.")
     assert list(Notification.objects.filter(template="followup_added").values_list("recipient", flat=True)) == [
         advisor.pk
     ]
@@ -197,25 +197,25 @@ def test_follow_up_without_assignee_reaches_the_district(file_referral, advisor,
 def test_only_the_reporter_can_follow_up(file_referral, advisor):
     referral = file_referral()
     with pytest.raises(ValidationError):
-        services.followup_add(referral=referral, by=advisor, text="Hej")
+        handling.followup_add(referral=referral, by=advisor, text="Hej")
 
 
 def test_close_needs_an_outcome_and_tells_the_reporter(file_referral, advisor, accepted_reporter):
     referral = file_referral()
-    services.referral_close(referral=referral, by=advisor, outcome=Referral.Outcome.HANDLED_BY_ADVISOR)
+    handling.referral_close(referral=referral, by=advisor, outcome=Referral.Outcome.HANDLED_BY_ADVISOR)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.CLOSED
     assert referral.closed_at is not None
     assert Notification.objects.filter(template="referral_closed", recipient=accepted_reporter).exists()
     with pytest.raises(ValidationError):
-        services.referral_assign(referral=referral, by=advisor, assignee=advisor)
+        handling.referral_assign(referral=referral, by=advisor, assignee=advisor)
 
 
 def test_closing_as_duplicate_links_the_original(file_referral, advisor):
     original, repeat = file_referral(), file_referral()
     with pytest.raises(ValidationError, match="referencen"):
-        services.referral_close(referral=repeat, by=advisor, outcome=Referral.Outcome.DUPLICATE)
-    services.referral_close(referral=repeat, by=advisor, outcome=Referral.Outcome.DUPLICATE, duplicate_of=original)
+        handling.referral_close(referral=repeat, by=advisor, outcome=Referral.Outcome.DUPLICATE)
+    handling.referral_close(referral=repeat, by=advisor, outcome=Referral.Outcome.DUPLICATE, duplicate_of=original)
     repeat.refresh_from_db()
     assert repeat.duplicate_of == original
     assert original.reference in repeat.history.last().detail
@@ -230,8 +230,8 @@ def test_unacknowledged_reminder_is_sent_once_per_due_item(department, advisor, 
         acknowledge_due_at=timezone.now() - timedelta(hours=1),
         status=Referral.Status.IN_PROGRESS,
     )  # acknowledged in time
-    assert services.referrals_remind_unacknowledged() == 2
-    assert services.referrals_remind_unacknowledged() == 0  # run twice: nothing new
+    assert handling.referrals_remind_unacknowledged() == 2
+    assert handling.referrals_remind_unacknowledged() == 0  # run twice: nothing new
     reminders = Notification.objects.filter(template="referral_unacknowledged")
     assert sorted(reminders.values_list("recipient", flat=True)) == sorted([advisor.pk, second_advisor.pk])
     assert {n.context["reference"] for n in reminders} == {overdue.reference}

@@ -159,9 +159,9 @@ def test_my_concerns_shows_reference_date_department_and_coarse_status_only(
     client, file_referral, accepted_reporter, advisor
 ):
     referral = file_referral()
-    from referrals import services
+    from referrals.services import handling
 
-    services.referral_acknowledge(referral=referral, by=advisor)
+    handling.referral_acknowledge(referral=referral, by=advisor)
     client.force_login(accepted_reporter)
     body = client.get(reverse("referrals:list")).content.decode()
     assert referral.reference in body
@@ -170,32 +170,32 @@ def test_my_concerns_shows_reference_date_department_and_coarse_status_only(
 
 
 def test_reporter_sees_a_message_only_when_shareable_and_consented(client, file_referral, accepted_reporter, advisor):
-    from referrals import services
+    from referrals.services import handling
 
     referral = file_referral()
-    services.referral_message_send(referral=referral, by=advisor, text="Ikke til deling", shareable=False)
-    services.referral_message_send(referral=referral, by=advisor, text="Hun har fået hjælp", shareable=True)
+    handling.referral_message_send(referral=referral, by=advisor, text="Ikke til deling", shareable=False)
+    handling.referral_message_send(referral=referral, by=advisor, text="Hun har fået hjælp", shareable=True)
     client.force_login(accepted_reporter)
     url = reverse("referrals:detail", args=[referral.reference])
     body = client.get(url).content.decode()
     assert "Hun har fået hjælp" not in body and "Ikke til deling" not in body
     assert "tavshedspligten" in body
 
-    services.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
+    handling.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
     body = client.get(url).content.decode()
     assert "Hun har fået hjælp" in body
     assert "Ikke til deling" not in body
 
-    services.referral_consent_record(referral=referral, by=advisor, given=False, method="oral")
+    handling.referral_consent_record(referral=referral, by=advisor, given=False, method="oral")
     assert "Hun har fået hjælp" not in client.get(url).content.decode()
 
 
 def test_reporter_never_sees_internal_notes_names_or_history(client, file_referral, accepted_reporter, advisor):
-    from referrals import services
+    from referrals.services import handling
 
     referral = file_referral()
-    services.referral_note_add(referral=referral, by=advisor, text="Intern: kendt af psykiatrien")
-    services.referral_assign(referral=referral, by=advisor, assignee=advisor)
+    handling.referral_note_add(referral=referral, by=advisor, text="Intern: kendt af psykiatrien")
+    handling.referral_assign(referral=referral, by=advisor, assignee=advisor)
     client.force_login(accepted_reporter)
     body = client.get(reverse("referrals:detail", args=[referral.reference])).content.decode()
     assert "psykiatrien" not in body
@@ -296,19 +296,19 @@ def test_my_concerns_query_count_does_not_grow(client, reporter, department, dja
 def test_advisor_detail_query_count_does_not_grow_with_history(
     client, file_referral, advisor, django_assert_max_num_queries
 ):
-    from referrals import services
+    from referrals.services import handling
 
     referral = file_referral()
-    services.referral_note_add(referral=referral, by=advisor, text="Første note")
-    services.referral_message_send(referral=referral, by=advisor, text="Første besked", shareable=True)
+    handling.referral_note_add(referral=referral, by=advisor, text="Første note")
+    handling.referral_message_send(referral=referral, by=advisor, text="Første besked", shareable=True)
     url = reverse("referrals:detail", args=[referral.reference])
     client.force_login(advisor)
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     for n in range(5):
-        services.referral_note_add(referral=referral, by=advisor, text=f"Note {n}")
-        services.referral_message_send(referral=referral, by=advisor, text=f"Besked {n}", shareable=True)
+        handling.referral_note_add(referral=referral, by=advisor, text=f"Note {n}")
+        handling.referral_message_send(referral=referral, by=advisor, text=f"Besked {n}", shareable=True)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
 
@@ -431,7 +431,7 @@ def _whole_flow(client, accepted_reporter, advisor, department):
     client.post(url("consent"), {"consent-given": "1", "consent-method": "oral"})
     client.post(url("message"), {"message-text": "Hemmelig Beboersen er indlagt.", "message-shareable": "on"})
     client.post(url("close"), {"close-outcome": "other_authority"})
-    from referrals.services import referrals_remind_unacknowledged
+    from referrals.services.handling import referrals_remind_unacknowledged
 
     referrals_remind_unacknowledged()
 

@@ -23,7 +23,7 @@ from contacts.services import rules_accept
 from notifications.models import Notification
 from notifications.services import notification_enqueue
 from referrals.models import Referral
-from referrals.services import referral_file
+from referrals.services.filing import referral_file
 from tests.referrals.conftest import assert_nothing_sensitive, broker_at, celery_worker, free_port, wait_until
 
 DESCRIPTION = "Meget følsom beskrivelse XYZ"
@@ -257,7 +257,7 @@ def test_a_case_file_is_rendered_by_a_real_worker_while_the_page_shows_progress(
     from pypdf import PdfReader
 
     from cases.models import CaseFileExport
-    from cases.services import case_note_add
+    from cases.services.citizens import case_note_add
     from tests.factories import open_case
 
     case = open_case(by=caseworker, name="Aktindsigt Borgersen", cpr="010190-1234")

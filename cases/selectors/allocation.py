@@ -1,0 +1,182 @@
+"""Reads of the allocation: offers, the citizens who fit one, coming move-ins.
+
+Association staff see their own organisation's offers and what became of them, never
+a citizen. The municipality's caseworkers and advisors see every offer.
+"""
+
+from bisect import bisect_left
+from decimal import Decimal
+from itertools import accumulate
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Greatest
+
+from cases.models import Case, Placement, ShelterStay
+from cases.selectors.citizens import case_list_for, cases_visible_to
+from config.access import get_visible_or_404
+from contacts.models import AssociationStaff
+from contacts.roles import Role, role_of
+from housing.models import Dwelling, VacancyOffer
+
+# Which target groups a kind of home suits (youth homes for the young; small family
+# and elderly homes also for single adults).
+FITTING_GROUPS = {
+    "youth": ("youth",),
+    "family": ("family", "single_adult"),
+    "elderly": ("single_adult",),
+}
+MONEY = DecimalField(max_digits=9, decimal_places=2)
+
+
+def offers_visible_to(user: User) -> QuerySet[VacancyOffer]:
+    """Association staff see their organisation's offers; the municipality's caseworkers all."""
+    offers = VacancyOffer.objects.select_related("dwelling__department__organisation", "dwelling__department__district")
+    role = role_of(user)
+    if role in (Role.CASEWORKER, Role.ADVISOR):
+        return offers
+    if role is Role.ASSOCIATION_STAFF:
+        return offers.filter(
+            Exists(
+                AssociationStaff.objects.filter(
+                    user=user, active=True, organisation=OuterRef("dwelling__department__organisation")
+                )
+            )
+        )
+    return offers.none()
+
+
+def get_offer_for(user: User, pk: int) -> VacancyOffer:
+    """One offer the user may see, or 404."""
+    return get_visible_or_404(offers_visible_to(user), user=user, pk=pk)
+
+
+def offer_list_for(user: User, *, status: str = "") -> QuerySet[VacancyOffer]:
+    """Offers in a list: caseworkers default to the open ones, association staff see all theirs."""
+    offers = offers_visible_to(user)
+    if status in VacancyOffer.Status.values:
+        offers = offers.filter(status=status)
+    elif role_of(user) is Role.CASEWORKER:
+        offers = offers.filter(status=VacancyOffer.Status.OFFERED)
+    return offers.select_related("dwelling__department__organisation").order_by("answer_by", "pk")
+
+
+def dwellings_offerable_by(user: User) -> QuerySet[Dwelling]:
+    """The dwellings association staff may offer: their own organisation's, less those
+    already on offer (offered or with a citizen proposed)."""
+    open_offer = VacancyOffer.objects.filter(dwelling=OuterRef("pk"), status__in=VacancyOffer.OPEN_STATUSES)
+    return (
+        Dwelling.objects.filter(
+            department__organisation__staff__user=user, department__organisation__staff__active=True
+        )
+        .exclude(Exists(open_offer))
+        .select_related("department")
+        .order_by("department__name", "address", "unit")
+    )
+
+
+def _with_a_home_on_the_way() -> Exists:
+    return Exists(Placement.objects.filter(case=OuterRef("pk"), status__in=Placement.ACTIVE))
+
+
+def candidates_for_offer(user: User, offer: VacancyOffer) -> QuerySet[Case]:
+    """Citizens who fit the dwelling: rent ability (plus the most subsidy we give) covers the
+    rent, the target group fits, no home already on the way; longest in shelter first."""
+    max_subsidy = settings.ALLOCATION_MAX_SUBSIDY
+    return (
+        case_list_for(user)
+        .filter(
+            citizen__max_rent__gte=offer.monthly_rent - max_subsidy,
+            citizen__target_group__in=FITTING_GROUPS[offer.dwelling.kind],
+            kind=Case.Kind.HOMELESSNESS,
+        )
+        .exclude(_with_a_home_on_the_way())
+        .annotate(
+            subsidy_needed=Greatest(
+                Value(Decimal(0), output_field=MONEY),
+                Value(offer.monthly_rent, output_field=MONEY) - Cast("citizen__max_rent", MONEY),
+                output_field=MONEY,
+            ),
+            in_shelter=Exists(ShelterStay.objects.filter(case=OuterRef("pk"), left_on__isnull=True)),
+        )
+    )
+
+
+def add_candidate_counts(user: User, offers: list[VacancyOffer]) -> None:
+    """Set offer.candidates: how many of the user's citizens fit each offer, by the
+    matching page's rules (rent ability plus the most subsidy covers the rent, the target
+    group fits the kind of home, no home on the way). One grouped query for the whole
+    pool of citizens, then a binary search per offer: constant queries per page."""
+    rows = (
+        cases_visible_to(user)
+        .filter(closed_on__isnull=True, kind=Case.Kind.HOMELESSNESS)
+        .exclude(_with_a_home_on_the_way())
+        .order_by()
+        .values_list("citizen__target_group", "citizen__max_rent")
+        .annotate(n=Count("pk"))
+    )
+    by_group: dict[str, list[tuple[int, int]]] = {}
+    for group, rent, n in rows:
+        by_group.setdefault(group, []).append((rent, n))
+    tables = {}
+    for group, pairs in by_group.items():
+        pairs.sort()
+        rents = [rent for rent, _n in pairs]
+        # at_least[i]: citizens in the group whose rent ability is at least rents[i]
+        at_least = list(accumulate(reversed([n for _rent, n in pairs])))[::-1] + [0]
+        tables[group] = (rents, at_least)
+    for offer in offers:
+        offer.candidates = 0  # nobody may be placed under allocation stop
+        if offer.dwelling.department.allocation_stop:
+            continue
+        needed = offer.monthly_rent - settings.ALLOCATION_MAX_SUBSIDY
+        for group in FITTING_GROUPS[offer.dwelling.kind]:
+            if group in tables:
+                rents, at_least = tables[group]
+                offer.candidates += at_least[bisect_left(rents, needed)]
+
+
+def offers_for_case(user: User, case: Case) -> QuerySet[VacancyOffer]:
+    """Open offers that fit a citizen, soonest answer deadline first."""
+    kinds = [kind for kind, groups in FITTING_GROUPS.items() if case.citizen.target_group in groups]
+    return (
+        offers_visible_to(user)
+        .filter(
+            status=VacancyOffer.Status.OFFERED,
+            monthly_rent__lte=case.citizen.max_rent + settings.ALLOCATION_MAX_SUBSIDY,
+            dwelling__kind__in=kinds,
+            dwelling__department__allocation_stop=False,
+        )
+        .annotate(
+            subsidy_needed=Greatest(
+                Value(Decimal(0), output_field=MONEY),
+                F("monthly_rent") - Value(Decimal(case.citizen.max_rent), output_field=MONEY),
+                output_field=MONEY,
+            )
+        )
+        .order_by("answer_by", "pk")
+    )
+
+
+def coming_move_ins(user: User) -> QuerySet[Placement]:
+    """Accepted placements into homes in the districts an advisor covers (move-in support)."""
+    return (
+        Placement.objects.filter(
+            status__in=(Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED),
+            offer__dwelling__department__district__advisors__user=user,
+            offer__dwelling__department__district__advisors__active=True,
+        )
+        .select_related("offer__dwelling__department", "proposed_by__advisor")
+        .order_by(F("move_in_on").asc(nulls_last=True), "pk")
+    )
+
+
+def can_allocate(user: User) -> bool:
+    """Proposing homes, returning offers and seeing who fits is the homelessness unit's work."""
+    return role_of(user) is Role.CASEWORKER
+
+
+def can_offer(user: User) -> bool:
+    """Association staff offer their organisation's vacant homes."""
+    return role_of(user) is Role.ASSOCIATION_STAFF

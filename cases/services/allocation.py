@@ -1,0 +1,332 @@
+"""Allocation (boligsocial anvisning): offered homes, placements and rent subsidies.
+
+The municipality may allocate a share of the vacant social dwellings (every third in
+Copenhagen) to citizens who need a home. An association offers a dwelling; a
+caseworker proposes it to a citizen who fits; the citizen says yes or no; the lease is
+signed and the citizen moves in. The offer keeps its own outcome (housing's service),
+so the association follows it without ever learning who the citizen is.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from cases.models import Case, Placement, RentSubsidy
+from config.audit import audit
+from config.submissions import existing_submission, save_once
+from contacts.selectors import advisor_users_covering, association_staff_of
+from housing import services as housing
+from housing.models import Dwelling, VacancyOffer
+from notifications.services import notification_queue
+
+
+@transaction.atomic
+def offer_submit(
+    *,
+    by: User,
+    dwelling: Dwelling,
+    monthly_rent: Decimal,
+    available_from: date,
+    answer_by: date,
+    offered_on: date | None = None,
+    submission_token: uuid.UUID | None = None,
+) -> VacancyOffer:
+    """An association's staff offer a vacant dwelling of their own organisation."""
+    staff = association_staff_of(by)
+    if staff is None:
+        raise ValidationError(_("Kun boligorganisationernes medarbejdere kan tilbyde boliger."))
+    return housing.offer_create(
+        by=by,
+        organisation=staff.organisation,
+        dwelling=dwelling,
+        monthly_rent=monthly_rent,
+        available_from=available_from,
+        answer_by=answer_by,
+        offered_on=offered_on,
+        submission_token=submission_token,
+    )
+
+
+def _decline(placement: Placement, *, by: User, reason: str, event: str, previous: str | None = None) -> None:
+    """Mark a placement declined and offer its dwelling again. The caller holds the lock."""
+    previous = previous or placement.status
+    placement.status, placement.declined_reason = Placement.Status.DECLINED, reason
+    placement.save(update_fields=["status", "declined_reason"])
+    audit(
+        placement, by=by, event=event, changes={"status": (previous, placement.status)}, case=placement.case.reference
+    )
+    if placement.offer_id:
+        housing.offer_outcome_record(offer=placement.offer, by=by, status=VacancyOffer.Status.OFFERED)
+
+
+@transaction.atomic
+def offer_return(*, offer: VacancyOffer, by: User, reason: str) -> VacancyOffer:
+    """Hand an offered dwelling back to the association, with the reason (≈40 % are)."""
+    offer = VacancyOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status in (VacancyOffer.Status.ACCEPTED, VacancyOffer.Status.RETURNED):
+        raise ValidationError(_("Boligen er allerede %(status)s.") % {"status": offer.get_status_display()})
+    if reason not in VacancyOffer.ReturnReason.values:
+        raise ValidationError(_("Vælg en årsag."))
+    proposed = Placement.objects.select_for_update(of=("self",)).select_related("case", "offer")
+    for placement in proposed.filter(offer=offer, status=Placement.Status.PROPOSED):
+        _decline(placement, by=by, reason=_("Boligen blev returneret"), event="placement.offer_returned")
+    return housing.offer_outcome_record(offer=offer, by=by, status=VacancyOffer.Status.RETURNED, return_reason=reason)
+
+
+def _active_placement(case: Case) -> Placement | None:
+    return case.placements.filter(status__in=Placement.ACTIVE).first()
+
+
+@transaction.atomic
+def placement_propose(*, case: Case, offer: VacancyOffer, by: User) -> Placement:
+    """Propose an offered dwelling to a citizen. Never in a department under allocation stop."""
+    offer = VacancyOffer.objects.select_for_update().select_related("dwelling__department").get(pk=offer.pk)
+    department = offer.dwelling.department
+    if department.allocation_stop:
+        raise ValidationError(
+            _(
+                "%(department)s har anvisningsstop, så kommunen kan ikke anvise boligen. "
+                "Returnér den med årsagen anvisningsstop."
+            )
+            % {"department": department.name}
+        )
+    if offer.status != VacancyOffer.Status.OFFERED:
+        raise ValidationError(_("Boligen er ikke længere ledig til anvisning."))
+    if not case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if _active_placement(case):
+        raise ValidationError(_("Borgeren har allerede en bolig på vej. Afslut den først."))
+    placement = Placement.objects.create(case=case, offer=offer, kind=Placement.Kind.ORDINARY, proposed_by=by)
+    audit(placement, by=by, event="placement.propose", created=True, case=case.reference, offer=offer.pk)
+    housing.offer_outcome_record(offer=offer, by=by, status=VacancyOffer.Status.MATCHED)
+    return placement
+
+
+@transaction.atomic
+def placement_supported_accommodation(
+    *,
+    case: Case,
+    by: User,
+    provider: str,
+    kind: str = Placement.Kind.SUPPORTED_ACCOMMODATION,
+    submission_token: uuid.UUID | None = None,
+) -> Placement:
+    """Record a decision about supported accommodation (botilbud) or an unconventional home."""
+    if not provider.strip():
+        raise ValidationError({"provider": _("Skriv botilbuddets navn.")})
+    case = Case.objects.select_for_update().get(pk=case.pk)  # one decision at a time per case
+    if existing := existing_submission(Placement, submission_token, case=case):
+        return existing  # the same form posted twice
+    if not case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if _active_placement(case):
+        raise ValidationError(_("Borgeren har allerede en bolig på vej. Afslut den først."))
+    placement = Placement(
+        case=case,
+        kind=kind,
+        provider=provider.strip(),
+        status=Placement.Status.ACCEPTED,
+        proposed_by=by,
+        submission_token=submission_token,
+    )
+    placement, created = save_once(placement, case=case)
+    if created:
+        audit(placement, by=by, event="placement.supported_accommodation", created=True, case=case.reference)
+    return placement
+
+
+def _advance(placement: Placement, *, step: str) -> tuple[Placement, str | None]:
+    """Lock the placement and take one step (Placement.STEPS). Returns the placement and
+    the status it came from, or None when the step was already taken (a double submit):
+    that changes nothing and must have no side effects."""
+    # Lock only the placement row: PostgreSQL refuses FOR UPDATE across the nullable offer join.
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("case", "offer__dwelling__department")
+        .get(pk=placement.pk)
+    )
+    _from, to = Placement.STEPS[step]
+    if placement.status == to:
+        return placement, None
+    if not placement.case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if not placement.allows(step):
+        raise ValidationError(
+            _("Boligen kan ikke gå fra '%(current)s' til '%(next)s'.")
+            % {"current": placement.get_status_display(), "next": Placement.Status(to).label}
+        )
+    previous, placement.status = placement.status, to
+    return placement, previous
+
+
+def _move_in_support(placement: Placement) -> None:
+    """The advisors covering the home's district are told, so they can help with the
+    move-in. The e-mail names the department and the date, never the citizen."""
+    department = placement.offer.dwelling.department
+    context = {
+        "reference": placement.case.reference,
+        "department": department.name,
+        "move_in_on": placement.move_in_on,
+        "link_path": reverse("start"),
+    }
+    for user in advisor_users_covering(department.district_id):
+        notification_queue(
+            recipient=user, template="move_in_coming", context=context, dedupe_key=f"move-in:{placement.pk}:{user.pk}"
+        )
+
+
+@transaction.atomic
+def placement_accept(*, placement: Placement, by: User, move_in_on: date | None = None) -> Placement:
+    """The citizen says yes. The district's advisors are told, for move-in support."""
+    placement, previous = _advance(placement, step="accept")
+    if previous is None:
+        return placement
+    if move_in_on:
+        placement.move_in_on = move_in_on
+    placement.save(update_fields=["status", "move_in_on"])
+    audit(
+        placement,
+        by=by,
+        event="placement.accept",
+        changes={"status": (previous, placement.status)},
+        case=placement.case.reference,
+        move_in_on=placement.move_in_on,
+    )
+    if placement.offer:
+        housing.offer_outcome_record(
+            offer=placement.offer,
+            by=by,
+            status=VacancyOffer.Status.ACCEPTED,
+            step=VacancyOffer.Step.ACCEPTED,
+            move_in_on=placement.move_in_on,
+        )
+        _move_in_support(placement)
+    return placement
+
+
+@transaction.atomic
+def placement_decline(*, placement: Placement, by: User, reason: str) -> Placement:
+    """The citizen says no, before or after saying yes; the dwelling is offered again."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv, hvorfor borgeren siger nej.")})
+    placement, previous = _advance(placement, step="decline")
+    if previous is not None:  # declined before: the dwelling may already be someone else's
+        _decline(placement, by=by, reason=reason.strip(), event="placement.decline", previous=previous)
+    return placement
+
+
+@transaction.atomic
+def placement_withdraw(*, placement: Placement, by: User) -> Placement:
+    """The caseworker takes a proposal back before the citizen has answered."""
+    placement, previous = _advance(placement, step="withdraw")
+    if previous is not None:
+        _decline(
+            placement, by=by, reason=_("Forslaget blev trukket tilbage"), event="placement.withdraw", previous=previous
+        )
+    return placement
+
+
+@transaction.atomic
+def placement_lease_signed(*, placement: Placement, by: User) -> Placement:
+    """The citizen has signed the lease."""
+    placement, previous = _advance(placement, step="lease")
+    if previous is not None:
+        placement.save(update_fields=["status"])
+        audit(
+            placement,
+            by=by,
+            event="placement.lease",
+            changes={"status": (previous, placement.status)},
+            case=placement.case.reference,
+        )
+        housing.offer_outcome_record(
+            offer=placement.offer,
+            by=by,
+            status=VacancyOffer.Status.ACCEPTED,
+            step=VacancyOffer.Step.LEASE_SIGNED,
+            move_in_on=placement.move_in_on,
+        )
+    return placement
+
+
+@transaction.atomic
+def placement_move_in(*, placement: Placement, by: User, move_in_on: date) -> Placement:
+    """The citizen has moved in."""
+    placement, previous = _advance(placement, step="move_in")
+    if previous is not None:
+        placement.move_in_on = move_in_on
+        placement.save(update_fields=["status", "move_in_on"])
+        audit(
+            placement,
+            by=by,
+            event="placement.move_in",
+            changes={"status": (previous, placement.status)},
+            case=placement.case.reference,
+            move_in_on=move_in_on,
+        )
+        housing.offer_outcome_record(
+            offer=placement.offer,
+            by=by,
+            status=VacancyOffer.Status.ACCEPTED,
+            step=VacancyOffer.Step.MOVED_IN,
+            move_in_on=move_in_on,
+        )
+    return placement
+
+
+@transaction.atomic
+def placements_release(*, case: Case, by: User, reason: str) -> None:
+    """Before a case closes: a home only proposed goes back to the allocation, and a
+    home the citizen has said yes to must be moved into or declined first."""
+    placements = Placement.objects.select_for_update(of=("self",)).select_related("case", "offer").filter(case=case)
+    if placements.filter(status__in=(Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED), offer__isnull=False):
+        raise ValidationError(
+            _("Borgeren har sagt ja til en bolig. Registrér indflytningen eller borgerens nej, før sagen lukkes.")
+        )
+    for placement in placements.filter(status=Placement.Status.PROPOSED):
+        _decline(placement, by=by, reason=reason, event="placement.release")
+
+
+@transaction.atomic
+def subsidy_grant(
+    *,
+    placement: Placement,
+    by: User,
+    monthly_amount: int,
+    starts_on: date,
+    ends_on: date,
+    submission_token: uuid.UUID | None = None,
+) -> RentSubsidy:
+    """A municipal rent subsidy for at most five years (udslusningsbolig)."""
+    if existing := existing_submission(RentSubsidy, submission_token, placement=placement):
+        return existing
+    if not placement.case.is_open:
+        raise ValidationError(_("Sagen er lukket."))
+    if not placement.allows_subsidy:
+        raise ValidationError(_("Huslejetilskud gives til en bolig, borgeren har sagt ja til."))
+    subsidy = RentSubsidy(
+        placement=placement,
+        monthly_amount=monthly_amount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_token=submission_token,
+    )
+    subsidy.full_clean(exclude=["placement", "submission_token"])
+    subsidy, created = save_once(subsidy, placement=placement)
+    if created:
+        audit(
+            subsidy,
+            by=by,
+            event="subsidy.grant",
+            created=True,
+            case=placement.case.reference,
+            monthly_amount=monthly_amount,
+            ends_on=ends_on,
+        )
+    return subsidy

@@ -1,0 +1,98 @@
+"""Vacant homes offered by the associations: offering, matching, proposing, returning."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.forms import OfferForm, ReturnOfferForm
+from cases.selectors import allocation as selectors
+from cases.selectors.citizens import get_case_for
+from cases.services import allocation as services
+from cases.views.citizens import case_url
+from config.forms import form_action
+from contacts.roles import Role, role_required
+
+
+@role_required(Role.ASSOCIATION_STAFF, Role.CASEWORKER)
+def offer_list(request):
+    """Association staff: their offers and each one's outcome. Caseworkers: open offers."""
+    status = request.GET.get("status", "")
+    offers = selectors.offer_list_for(request.user, status=status)
+    can_allocate = selectors.can_allocate(request.user)
+    show_candidates = can_allocate and status in ("", "offered")
+    page = Paginator(offers, settings.OFFERS_PER_PAGE).get_page(request.GET.get("side"))
+    if show_candidates:
+        selectors.add_candidate_counts(request.user, page.object_list)
+    return render(
+        request,
+        "cases/offer_list.html",
+        {
+            "page": page,
+            "status": status,
+            "show_candidates": show_candidates,
+            "can_allocate": can_allocate,
+            "can_offer": selectors.can_offer(request.user),
+        },
+    )
+
+
+@role_required(Role.ASSOCIATION_STAFF)
+def offer_new(request):
+    """An association offers a vacant dwelling of its own to the municipality."""
+    form = OfferForm(request.POST or None, dwellings=selectors.dwellings_offerable_by(request.user))
+    if request.method != "POST":
+        return render(request, "cases/offer_new.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        perform=lambda data: services.offer_submit(by=request.user, **data),
+        done=_("Boligen er tilbudt kommunen."),
+        redirect_to="allocation:offer_list",
+        again=lambda form: render(request, "cases/offer_new.html", {"form": form}),
+    )
+
+
+@role_required(Role.ASSOCIATION_STAFF, Role.CASEWORKER)
+def offer_detail(request, pk: int, *, return_form=None, status=200):
+    """One offer. Caseworkers see the fitting candidates; association staff only the outcome."""
+    offer = selectors.get_offer_for(request.user, pk)
+    can_allocate = selectors.can_allocate(request.user)
+    context = {"offer": offer, "can_allocate": can_allocate, "return_form": return_form or ReturnOfferForm()}
+    if can_allocate and offer.status == offer.Status.OFFERED:
+        context["candidates"] = list(selectors.candidates_for_offer(request.user, offer)[:25])
+    return render(request, "cases/offer_detail.html", context, status=status)
+
+
+@require_POST
+@role_required(Role.CASEWORKER)
+def offer_propose(request, pk: int):
+    """Propose the offered home to a citizen; the case page follows it from here."""
+    offer = selectors.get_offer_for(request.user, pk)
+    case = get_case_for(request.user, request.POST.get("case", "")[:20])
+    try:
+        services.placement_propose(case=case, offer=offer, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("allocation:offer_detail", pk=offer.pk)
+    messages.success(request, _("Boligen er foreslået borgeren i sag %(reference)s.") % {"reference": case.reference})
+    return redirect(case_url(case))
+
+
+@require_POST
+@role_required(Role.CASEWORKER)
+def offer_return(request, pk: int):
+    """Hand the home back to the association, with the reason."""
+    offer = selectors.get_offer_for(request.user, pk)
+    return form_action(
+        request,
+        ReturnOfferForm(request.POST),
+        perform=lambda data: services.offer_return(offer=offer, by=request.user, reason=data["reason"]),
+        done=_("Boligen er returneret til boligorganisationen."),
+        redirect_to="allocation:offer_list",
+        again=lambda form: offer_detail(request, pk, return_form=form, status=400),
+    )

@@ -1,0 +1,141 @@
+"""Filing a concern: the contact person's form, the acknowledgement deadline, the home's key."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import holidays
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.references import next_reference
+from contacts.models import Appointment
+from contacts.selectors import advisor_users_covering, rules_accepted
+from housing.models import Department, Dwelling
+from notifications.services import notification_queue
+from referrals.models import AcuteReason, Category, Referral, ReferralCategory, StatusChange
+from referrals.services.history import email_context, record
+
+
+def acknowledge_deadline(start: datetime, working_days: int | None = None) -> datetime:
+    """The moment a concern filed at `start` must be acknowledged by: N Danish working days on."""
+    days = settings.REFERRAL_ACK_WORKING_DAYS if working_days is None else working_days
+    local = timezone.localtime(start)
+    # Public holidays plus the days municipal offices close (Christmas Eve, New Year's
+    # Eve, Constitution Day, 1 May): python-holidays' "optional" category for Denmark.
+    danish_holidays = holidays.country_holidays(
+        "DK", years=range(local.year, local.year + 2), categories=("public", "optional")
+    )
+    current = local
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current.date() not in danish_holidays:
+            days -= 1
+    return current
+
+
+def place_key(address: str, unit: str) -> str:
+    """Normalise address + unit so "Blågårdsvej 10, 2. th" and "blågårdsvej  10 2.th." match."""
+
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    return f"{norm(address)}|{norm(unit)}"
+
+
+def referral_file(
+    *,
+    reporter: User,
+    department: Department,
+    description: str,
+    source: str,
+    categories: Iterable[str],
+    dwelling: Dwelling | None = None,
+    address: str = "",
+    unit: str = "",
+    resident_name: str = "",
+    children_present: str = Referral.Children.UNKNOWN,
+    observed_on: date | None = None,
+    acute_reasons: Iterable[str] = (),
+    submission_token: uuid.UUID | None = None,
+) -> tuple[Referral, bool]:
+    """File a concern for a department the reporter serves. Returns (referral, created).
+
+    Posting the same form twice (same submission token) returns the first concern.
+    """
+    if submission_token:
+        existing = Referral.objects.filter(submission_token=submission_token, reporter=reporter).first()
+        if existing:
+            return existing, False
+    if not Appointment.objects.filter(
+        contact_person__user=reporter, contact_person__active=True, department=department
+    ).exists():
+        raise ValidationError(_("Du kan kun melde bekymringer for de afdelinger, du er kontaktperson for."))
+    if not rules_accepted(reporter):
+        raise ValidationError(_("Du skal læse og acceptere reglerne om tavshedspligt, før du kan melde en bekymring."))
+    categories = set(categories)
+    if not categories or not categories <= set(Category.values):
+        raise ValidationError(_("Vælg mindst én ting, du er bekymret for."))
+    if not set(acute_reasons) <= set(AcuteReason.values):
+        raise ValidationError(_("Ukendt akut situation."))
+    if dwelling is not None:
+        if dwelling.department_id != department.pk:
+            raise ValidationError(_("Lejemålet hører ikke til den valgte afdeling."))
+        address, unit = dwelling.address, dwelling.unit
+    if not address.strip():
+        raise ValidationError(_("Vælg et lejemål, eller skriv adressen."))
+    try:
+        with transaction.atomic():
+            referral = _create_referral(
+                reporter=reporter,
+                department=department,
+                dwelling=dwelling,
+                address=address.strip(),
+                unit=unit.strip(),
+                resident_name=resident_name.strip(),
+                children_present=children_present,
+                description=description,
+                observed_on=observed_on,
+                source=source,
+                categories=categories,
+                acute_reasons=list(acute_reasons),
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        # Two posts of the same form raced; the other one won.
+        existing = Referral.objects.filter(submission_token=submission_token, reporter=reporter).first()
+        if submission_token and existing:
+            return existing, False
+        raise
+    return referral, True
+
+
+def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields: Any) -> Referral:
+    now = timezone.now()
+    referral = Referral(
+        **fields,
+        reference=next_reference("BH"),
+        place_key=place_key(fields["address"], fields["unit"]),
+        is_acute=bool(acute_reasons),
+        acute_reasons=sorted(set(acute_reasons)),
+        created_at=now,
+        acknowledge_due_at=acknowledge_deadline(now),
+    )
+    referral.full_clean(exclude=["reporter", "department", "dwelling", "acknowledge_due_at"])
+    referral.save()
+    ReferralCategory.objects.bulk_create(
+        [ReferralCategory(referral=referral, code=code) for code in sorted(set(categories))]
+    )
+    record(
+        referral, event=StatusChange.Event.FILED, actor=referral.reporter, detail=_("Akut") if referral.is_acute else ""
+    )
+    context = email_context(referral)
+    for advisor in advisor_users_covering(referral.department.district_id):
+        notification_queue(recipient=advisor, template="referral_filed", context=context)
+    notification_queue(recipient=referral.reporter, template="referral_receipt", context=context)
+    return referral
