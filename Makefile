@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 DEV_ENV := DEBUG=true
 
-.PHONY: run test deps messages clean check-deploy worker
+.PHONY: run test lint deps messages clean check-deploy worker
 
 deps: $(STAMP) $(NPM_STAMP) messages
 
@@ -38,12 +38,23 @@ run: deps
 test: deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The checks CI runs before the tests (and pre-commit before a commit): style, the
+# layers, types of services and selectors, and no model change without its migration.
+LINT_ENV := DEBUG=true DATABASE_URL=sqlite://
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(LINT_ENV) $(VENV)/bin/mypy
+	$(LINT_ENV) $(PY) manage.py makemigrations --check --dry-run
+
 worker: deps
 	$(VENV)/bin/celery -A config worker -B --loglevel=INFO
 
 check-deploy: deps
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=bindeled.example.dk \
 		FIELD_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
+		CPR_LOOKUP_KEY=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

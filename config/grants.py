@@ -1,16 +1,19 @@
 """django-guardian's per-object grants, OR-ed into a selector's queryset as Exists()."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from typing import Any
+
+from django.contrib.auth.models import Permission, User
 from django.db.models import Exists, OuterRef, Q
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 def granted(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User,
     codename: str,
     *,
-    user_grants: type[UserObjectPermissionBase],
-    group_grants: type[GroupObjectPermissionBase],
+    # A UserObjectPermissionBase / GroupObjectPermissionBase subclass with a direct
+    # content_object foreign key (the stubs know only the abstract bases).
+    user_grants: Any,
+    group_grants: Any,
 ) -> Q:
     """Whether the row (OuterRef("pk")) is granted `codename` to the user or to one of
     their groups, through the model's direct-foreign-key permission tables. One

@@ -270,7 +270,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Bindeled ---------------------------------------------------------------
 
-# Acute situations are not a queue: these numbers are shown first (seed 000).
+# Acute situations are not a queue: call these numbers first, then tell the advisors.
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="112")
 POLICE_NUMBER = env.str("POLICE_NUMBER", default="114")
 SOCIAL_EMERGENCY_NAME = env.str("SOCIAL_EMERGENCY_NAME", default="Den Sociale Døgnvagt")
@@ -284,6 +284,14 @@ if not FIELD_ENCRYPTION_KEYS:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
     FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="]
+# The key of the CPR look-up hash (url-safe base64 of 32 bytes). It stays when the
+# encryption keys rotate; changing it needs `manage.py reencrypt_cpr`, which recomputes
+# every hash. A database from before this setting used the first encryption key.
+CPR_LOOKUP_KEY = env.str("CPR_LOOKUP_KEY", default="")
+if not CPR_LOOKUP_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("CPR_LOOKUP_KEY must be set when DEBUG is off.")
+    CPR_LOOKUP_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
 
 # A concern must be acknowledged within this many working days (Danish holidays skipped).
 REFERRAL_ACK_WORKING_DAYS = env.int("REFERRAL_ACK_WORKING_DAYS", default=1)
@@ -295,7 +303,7 @@ DEPARTMENTS_PER_PAGE = 25
 OFFERS_PER_PAGE = 25
 CASES_PER_PAGE = 25
 # The most the municipality pays in rent subsidy a month: a citizen whose rent ability
-# plus this covers the rent is a candidate for the dwelling (seed 002).
+# plus this covers the rent is a candidate for the dwelling.
 ALLOCATION_MAX_SUBSIDY = env.int("ALLOCATION_MAX_SUBSIDY", default=1500)
 
 # Sensitive text must never reach a log line: only ids and event names are logged.

@@ -68,7 +68,7 @@ CONCERN_FUNCTIONS = (Advisor.Function.HOUSING_ADVISOR, Advisor.Function.HOUSING_
 
 
 class ContactPerson(models.Model):
-    """A person appointed in one or more departments to pass concerns on (seed 000).
+    """A person appointed in one or more departments to pass concerns on to the advisors.
 
     A contact person does not take part in solving the problem.
     """
@@ -163,7 +163,7 @@ class AssociationStaff(models.Model):
 
 
 class RulesAcceptance(models.Model):
-    """A contact person has read and accepted the scheme's confidentiality rules (seed 000).
+    """A contact person has read and accepted the scheme's confidentiality rules (tavshedspligt).
 
     Filing is blocked until then, and again a year after the last acceptance.
     """

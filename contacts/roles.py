@@ -1,20 +1,25 @@
 """Which of Bindeled's roles a signed-in user has. Deny by default: no role, no access."""
 
 import logging
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import resolve_url
 
 from contacts.models import Advisor, AssociationStaff, ContactPerson
 
 _CACHE_ATTR = "_bindeled_role"
 logger = logging.getLogger("bindeled.access")
+ViewFunction = Callable[..., HttpResponseBase]
 
 
 class Role(StrEnum):
@@ -26,18 +31,18 @@ class Role(StrEnum):
     NONE = "none"
 
 
-def role_of(user) -> Role:
+def role_of(user: User | AnonymousUser | None) -> Role:
     """The user's role, resolved in one query and cached on the user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Role.NONE
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: Role | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     if user.is_staff:
         role = Role.ADMINISTRATOR
     else:
         active_advisor = Advisor.objects.filter(user=OuterRef("pk"), active=True)
-        flags = (
+        flags: Mapping[str, object] = (
             get_user_model()
             .objects.filter(pk=user.pk)
             .annotate(
@@ -70,14 +75,14 @@ def role_of(user) -> Role:
     return role
 
 
-def role_required(*allowed: Role):
+def role_required(*allowed: Role) -> Callable[[ViewFunction], ViewFunction]:
     """Let signed-in users with one of the allowed roles in; everyone else gets 404."""
 
-    def decorator(view):
+    def decorator(view: ViewFunction) -> ViewFunction:
         signed_in_view = login_required(view)
 
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 if request.headers.get("HX-Request"):
                     # A background poll after logout must not swap the login page into the page.

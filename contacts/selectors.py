@@ -122,8 +122,9 @@ def who_to_call_for(user: User, department_pk: int) -> WhoToCall:
     )
     return WhoToCall(
         department=department,
-        appointments=department.active_appointments,
-        advisors=department.district.active_advisors,
+        # Both lists come from the Prefetch(to_attr=...) above.
+        appointments=department.active_appointments,  # type: ignore[attr-defined]
+        advisors=department.district.active_advisors,  # type: ignore[attr-defined]
     )
 
 

@@ -1,7 +1,7 @@
 """Writes with rules about people and roles."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
 
@@ -46,7 +46,7 @@ def administrators_group_ensure() -> Group:
 
 
 @transaction.atomic
-def rules_accept(*, user) -> RulesAcceptance:
+def rules_accept(*, user: User) -> RulesAcceptance:
     """Record that a contact person has read and accepted the confidentiality rules."""
     person = ContactPerson.objects.get(user=user, active=True)
     return RulesAcceptance.objects.create(contact_person=person, rules_version=settings.RULES_VERSION)

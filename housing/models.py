@@ -155,7 +155,7 @@ class Dwelling(models.Model):
 class VacancyOffer(models.Model):
     """A vacant dwelling an association offers to the municipality's allocation (anvisning).
 
-    In Copenhagen the municipality may allocate every third vacancy (seed 002).
+    In Copenhagen the municipality may allocate every third vacancy.
     """
 
     class Status(models.TextChoices):

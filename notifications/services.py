@@ -14,11 +14,11 @@ name or any other personal data. Sending needs nothing from the apps that queue.
 import logging
 import time
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -41,7 +41,7 @@ ContextValue = str | int | bool | date | None
 
 def notification_queue(
     *,
-    recipient: AbstractBaseUser,
+    recipient: User,
     template: str,
     context: Mapping[str, ContextValue],
     dedupe_key: str | None = None,
@@ -177,7 +177,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
-def notifications_due(*, now=None, limit: int = 500) -> list[int]:
+def notifications_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Ids of pending notifications whose next try is due (the sweeper's work list)."""
     now = now or timezone.now()
     return list(

@@ -1,4 +1,4 @@
-"""Concerns (bekymringshenvendelser) about residents, and what happens to them (seed 000)."""
+"""Concerns (bekymringshenvendelser) about residents, and what happens to them."""
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -15,7 +15,7 @@ TEXT_MAX_LENGTH = 5_000
 
 
 class Category(models.TextChoices):
-    """What is worrying: the situations of seed 000, plus a few that advisors meet often."""
+    """What is worrying: the situations the scheme names, plus a few that advisors meet often."""
 
     ISOLATION = "isolation", _("Isolerer sig fra omgivelserne")
     SMELL = "smell", _("Det lugter fra lejemålet")
@@ -31,7 +31,7 @@ class Category(models.TextChoices):
 
 
 class AcuteReason(models.TextChoices):
-    """Situations where 112 / 114 / Den Sociale Døgnvagt come first (seed 000)."""
+    """Situations where 112 / 114 / Den Sociale Døgnvagt come first, before the advisors."""
 
     VIOLENCE_AGAINST_CHILDREN = "violence_against_children", _("Vold mod børn")
     DOMESTIC_DISTURBANCE = "domestic_disturbance", _("Husspektakel")
@@ -256,7 +256,7 @@ class ReporterMessage(models.Model):
     """A message from the advisor to the reporter.
 
     The reporter sees it only when it is marked shareable and the resident's consent
-    to share is recorded on the concern (tavshedspligt, seed 000).
+    to share is recorded (tavshedspligt: no details to the reporter without consent).
     """
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="messages")

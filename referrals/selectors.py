@@ -7,6 +7,8 @@ Standing access follows relationships and is compiled into one query:
 Everyone else sees nothing. A concern the user may not see is a 404.
 """
 
+from datetime import datetime
+
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
@@ -31,7 +33,7 @@ def _granted(user: User, codename: str) -> Q:
     return granted(user, codename, user_grants=ReferralUserObjectPermission, group_grants=ReferralGroupObjectPermission)
 
 
-def _covers_district(user: User):
+def _covers_district(user: User) -> Exists:
     """Exists() over the districts this user covers as an active advisor."""
     return Exists(
         Advisor.districts.through.objects.filter(
@@ -138,14 +140,14 @@ def advisor_queue(user: User) -> QuerySet[Referral]:
     )
 
 
-def queue_filter_choices(user: User) -> tuple[QuerySet, QuerySet]:
+def queue_filter_choices(user: User) -> tuple[QuerySet[District], QuerySet[Department]]:
     """The districts and departments an advisor can filter the queue by."""
     districts = District.objects.filter(advisors__user=user, advisors__active=True).order_by("name")
     departments = Department.objects.filter(district__in=districts).select_related("organisation").order_by("name")
     return districts, departments
 
 
-def queue_counts(user: User, *, now=None) -> dict[str, int]:
+def queue_counts(user: User, *, now: datetime | None = None) -> dict[str, int]:
     """The numbers at the top of the queue, in one query."""
     now = now or timezone.now()
     received = Q(status=Referral.Status.RECEIVED)

@@ -1,4 +1,4 @@
-"""Personas shared by every test: the same cast as in style.md.
+"""Personas shared by every test: a reporter, the advisor of their district, and people elsewhere.
 
 `reporter` serves a department in the district `district`; `advisor` covers that
 district; the `*_elsewhere` personas belong to another district, so every test can
@@ -83,6 +83,12 @@ def association_staff(department):
 @pytest.fixture
 def association_staff_elsewhere(other_department):
     return factories.AssociationStaffFactory(organisation=other_department.organisation).user
+
+
+@pytest.fixture
+def concern(department, reporter):
+    """A concern filed in the reporter's department (made directly, not through the form)."""
+    return factories.ReferralFactory(department=department, reporter=reporter)
 
 
 @pytest.fixture

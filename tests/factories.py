@@ -1,5 +1,6 @@
 """factory_boy factories: realistic but invented data for every test."""
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -188,3 +189,22 @@ class VacancyOfferFactory(factory.django.DjangoModelFactory):
     available_from = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     answer_by = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
     offered_by = factory.SubFactory(UserFactory)
+
+
+def referral_form_data(department, **overrides):
+    """What a contact person posts on the concern form, for the pages' tests."""
+    data = {
+        "department": str(department.pk),
+        "dwelling": "",
+        "address": "Blågårdsvej 10",
+        "unit": "2. th.",
+        "resident_name": "Hemmelig Beboersen",
+        "categories": ["isolation", "child_neglect"],
+        "children_present": "yes",
+        "description": "Følsom beskrivelse: børnene er alene hjemme om natten.",
+        "observed_on": "2026-11-20",
+        "source": "resident_told",
+        "submission_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data

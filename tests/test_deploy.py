@@ -32,6 +32,7 @@ def test_check_deploy_is_clean_with_production_settings():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        CPR_LOOKUP_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="bindeled.example.dk",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -48,3 +49,15 @@ def test_production_refuses_to_start_without_encryption_keys():
     result = run_manage("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), FIELD_ENCRYPTION_KEYS="")
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_cpr_lookup_key():
+    result = run_manage(
+        "check",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        CPR_LOOKUP_KEY="",
+    )
+    assert result.returncode != 0
+    assert "CPR_LOOKUP_KEY must be set" in result.stderr

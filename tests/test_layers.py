@@ -13,7 +13,9 @@ LINTER = PYPROJECT["tool"]["importlinter"]
 def _our_packages() -> set[str]:
     base = Path(settings.BASE_DIR).resolve()
     # Our apps are the packages right beside manage.py (config hosts the admin site).
-    ours = {config.name.split(".")[0] for config in apps.get_app_configs() if Path(config.path).resolve().parent == base}
+    ours = {
+        config.name.split(".")[0] for config in apps.get_app_configs() if Path(config.path).resolve().parent == base
+    }
     return ours | {"config"}
 
 

@@ -1,4 +1,4 @@
-"""The housing-support methods of the homelessness plan (seed 002) as a managed list."""
+"""The housing-support methods of the homelessness plan (CTI, ICM, ACT, § 85, § 99) as a managed list."""
 
 from django.db import migrations
 

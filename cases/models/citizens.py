@@ -247,7 +247,7 @@ class ActionPlan(models.Model):
         return f"Handleplan {self.pk}"
 
 
-# The housing-support methods of the homelessness plan (seed 002); migration 0002 adds them.
+# The housing-support methods of the homelessness plan; migration 0002 adds them.
 DEFAULT_SUPPORT_KINDS = [
     ("CTI", "Critical Time Intervention"),
     ("ICM", "Individual Case Management"),

@@ -127,14 +127,14 @@ def add_candidate_counts(user: User, offers: list[VacancyOffer]) -> None:
         at_least = list(accumulate(reversed([n for _rent, n in pairs])))[::-1] + [0]
         tables[group] = (rents, at_least)
     for offer in offers:
-        offer.candidates = 0  # nobody may be placed under allocation stop
-        if offer.dwelling.department.allocation_stop:
-            continue
-        needed = offer.monthly_rent - settings.ALLOCATION_MAX_SUBSIDY
-        for group in FITTING_GROUPS[offer.dwelling.kind]:
-            if group in tables:
-                rents, at_least = tables[group]
-                offer.candidates += at_least[bisect_left(rents, needed)]
+        count = 0  # nobody may be placed under allocation stop
+        if not offer.dwelling.department.allocation_stop:
+            needed = offer.monthly_rent - settings.ALLOCATION_MAX_SUBSIDY
+            for group in FITTING_GROUPS[offer.dwelling.kind]:
+                if group in tables:
+                    rents, at_least = tables[group]
+                    count += at_least[bisect_left(rents, needed)]
+        offer.candidates = count  # type: ignore[attr-defined]  # shown beside the offer in the list
 
 
 def offers_for_case(user: User, case: Case) -> QuerySet[VacancyOffer]:

@@ -61,7 +61,7 @@ def _decline(placement: Placement, *, by: User, reason: str, event: str, previou
     audit(
         placement, by=by, event=event, changes={"status": (previous, placement.status)}, case=placement.case.reference
     )
-    if placement.offer_id:
+    if placement.offer is not None:
         housing.offer_outcome_record(offer=placement.offer, by=by, status=VacancyOffer.Status.OFFERED)
 
 
@@ -165,10 +165,17 @@ def _advance(placement: Placement, *, step: str) -> tuple[Placement, str | None]
     return placement, previous
 
 
-def _move_in_support(placement: Placement) -> None:
+def _offer_of(placement: Placement) -> VacancyOffer:
+    """The offered home of a placement that has one (lease and move-in steps need it)."""
+    if placement.offer is None:
+        raise ValidationError(_("Botilbud har ingen lejekontrakt eller indflytning at registrere her."))
+    return placement.offer
+
+
+def _move_in_support(placement: Placement, offer: VacancyOffer) -> None:
     """The advisors covering the home's district are told, so they can help with the
     move-in. The e-mail names the department and the date, never the citizen."""
-    department = placement.offer.dwelling.department
+    department = offer.dwelling.department
     context = {
         "reference": placement.case.reference,
         "department": department.name,
@@ -198,7 +205,7 @@ def placement_accept(*, placement: Placement, by: User, move_in_on: date | None 
         case=placement.case.reference,
         move_in_on=placement.move_in_on,
     )
-    if placement.offer:
+    if placement.offer is not None:
         housing.offer_outcome_record(
             offer=placement.offer,
             by=by,
@@ -206,7 +213,7 @@ def placement_accept(*, placement: Placement, by: User, move_in_on: date | None 
             step=VacancyOffer.Step.ACCEPTED,
             move_in_on=placement.move_in_on,
         )
-        _move_in_support(placement)
+        _move_in_support(placement, placement.offer)
     return placement
 
 
@@ -246,7 +253,7 @@ def placement_lease_signed(*, placement: Placement, by: User) -> Placement:
             case=placement.case.reference,
         )
         housing.offer_outcome_record(
-            offer=placement.offer,
+            offer=_offer_of(placement),
             by=by,
             status=VacancyOffer.Status.ACCEPTED,
             step=VacancyOffer.Step.LEASE_SIGNED,
@@ -271,7 +278,7 @@ def placement_move_in(*, placement: Placement, by: User, move_in_on: date) -> Pl
             move_in_on=move_in_on,
         )
         housing.offer_outcome_record(
-            offer=placement.offer,
+            offer=_offer_of(placement),
             by=by,
             status=VacancyOffer.Status.ACCEPTED,
             step=VacancyOffer.Step.MOVED_IN,
@@ -306,6 +313,7 @@ def subsidy_grant(
     """A municipal rent subsidy for at most five years (udslusningsbolig)."""
     if existing := existing_submission(RentSubsidy, submission_token, placement=placement):
         return existing
+    placement = Placement.objects.select_for_update(of=("self",)).select_related("case").get(pk=placement.pk)
     if not placement.case.is_open:
         raise ValidationError(_("Sagen er lukket."))
     if not placement.allows_subsidy:

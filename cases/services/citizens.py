@@ -128,7 +128,14 @@ def case_note_add(
     note.full_clean(exclude=["case", "author", "corrects", "submission_token"])
     note, created = save_once(note, case=case, author=by)
     if created:
-        audit(note, by=by, event="journal.add", created=True, case=case.reference, corrects=corrects and corrects.pk)
+        audit(
+            note,
+            by=by,
+            event="journal.add",
+            created=True,
+            case=case.reference,
+            corrects=corrects.pk if corrects else None,
+        )
     return note
 
 

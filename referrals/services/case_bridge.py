@@ -46,6 +46,6 @@ def referral_link_case(*, referral: Referral, case: Case, by: User) -> Referral:
         event=StatusChange.Event.NOTE_ADDED,
         actor=by,
         detail=_("Knyttet til sag %(reference)s") % {"reference": case.reference},
-        changes={"case": (previous and previous.reference, case.reference)},
+        changes={"case": (previous.reference if previous else None, case.reference)},
     )
     return referral

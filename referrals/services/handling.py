@@ -73,7 +73,7 @@ def referral_assign(*, referral: Referral, by: User, assignee: User) -> Referral
         detail=assignee.get_full_name(),
         changes={
             "status": (status_before, referral.status),
-            "assigned_to": (previous and previous.get_username(), assignee.get_username()),
+            "assigned_to": (previous.get_username() if previous else None, assignee.get_username()),
         },
     )
     if assignee != by:
@@ -202,14 +202,14 @@ def referral_close(*, referral: Referral, by: User, outcome: str, duplicate_of: 
     referral.duplicate_of = duplicate_of if outcome == Referral.Outcome.DUPLICATE else None
     referral.closed_at = timezone.now()
     referral.save(update_fields=["status", "outcome", "duplicate_of", "closed_at", "updated_at"])
+    original = referral.duplicate_of.reference if referral.duplicate_of else None
     record(
         referral,
         event=StatusChange.Event.CLOSED,
         actor=by,
         from_status=previous,
-        changes={"outcome": ("", outcome)}
-        | ({"duplicate_of": (None, referral.duplicate_of.reference)} if referral.duplicate_of else {}),
-        detail=referral.get_outcome_display() + (f" ({duplicate_of.reference})" if referral.duplicate_of else ""),
+        changes={"outcome": ("", outcome), "duplicate_of": (None, original)},
+        detail=referral.get_outcome_display() + (f" ({original})" if original else ""),
     )
     notification_queue(recipient=referral.reporter, template="referral_closed", context=email_context(referral))
     return referral

@@ -1,4 +1,4 @@
-"""The rules of the homelessness plan, through the services (seed 002)."""
+"""The rules of the homelessness plan, through the services."""
 
 from datetime import date, timedelta
 from decimal import Decimal

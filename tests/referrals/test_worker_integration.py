@@ -24,6 +24,7 @@ from notifications.models import Notification
 from notifications.services import notification_enqueue
 from referrals.models import Referral
 from referrals.services.filing import referral_file
+from tests.factories import referral_form_data
 from tests.referrals.conftest import assert_nothing_sensitive, broker_at, celery_worker, free_port, wait_until
 
 DESCRIPTION = "Meget følsom beskrivelse XYZ"
@@ -95,19 +96,16 @@ def test_filing_a_concern_mails_the_advisor_through_a_real_worker(
 
 
 def concern_form(department) -> dict:
-    return {
-        "department": str(department.pk),
-        "dwelling": "",
-        "address": ADDRESS,
-        "unit": "2. th.",
-        "resident_name": RESIDENT_NAME,
-        "categories": ["isolation"],
-        "children_present": "unknown",
-        "description": DESCRIPTION,
-        "observed_on": "",
-        "source": "own_observation",
-        "submission_token": str(uuid.uuid4()),
-    }
+    return referral_form_data(
+        department,
+        address=ADDRESS,
+        resident_name=RESIDENT_NAME,
+        categories=["isolation"],
+        children_present="unknown",
+        description=DESCRIPTION,
+        observed_on="",
+        source="own_observation",
+    )
 
 
 @pytest.mark.services
@@ -213,7 +211,6 @@ def test_filing_against_a_silent_broker_costs_one_timeout_not_one_per_email(
     The first publish times out and the rest are left for the sweeper at once, so
     the caretaker waits one broker timeout, not six.
     """
-    import uuid
 
     from django.urls import reverse
 

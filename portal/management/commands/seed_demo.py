@@ -248,7 +248,7 @@ class Command(BaseCommand):
                 kind = Dwelling.Kind.YOUTH if n in (0, 1) else Dwelling.Kind.ELDERLY if n == 7 else Dwelling.Kind.FAMILY
                 rooms = 1 if kind == Dwelling.Kind.YOUTH else 2 + (n + index) % 3
                 if kind == Dwelling.Kind.YOUTH:
-                    # Youth homes are small and cheap: most candidates can pay ≤ 3,000 kr. (seed 002).
+                    # Youth homes are small and cheap: most young candidates can pay at most 3,000 kr.
                     area = 26 + (n * 3 + index) % 9
                     rent = Decimal(1300 + area * 60 + (index % 5) * 50)
                 else:
