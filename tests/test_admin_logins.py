@@ -5,18 +5,6 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_PAGES = [
-    "admin:index",
-    "admin:housing_department_changelist",
-    "admin:housing_dwelling_changelist",
-    "admin:housing_housingorganisation_changelist",
-    "admin:housing_district_changelist",
-    "admin:contacts_contactperson_changelist",
-    "admin:contacts_advisor_changelist",
-    "admin:contacts_associationstaff_changelist",
-    "admin:housing_department_import",
-]
-
 
 # --- An administrator manages logins and roles but can never act as someone -----------
 # (security review F1). A superuser still can: that is where a password is set.

@@ -165,11 +165,26 @@ def _advance(placement: Placement, *, step: str) -> tuple[Placement, str | None]
     return placement, previous
 
 
-def _offer_of(placement: Placement) -> VacancyOffer:
-    """The offered home of a placement that has one (lease and move-in steps need it)."""
-    if placement.offer is None:
-        raise ValidationError(_("Botilbud har ingen lejekontrakt eller indflytning at registrere her."))
-    return placement.offer
+def _step_taken(placement: Placement, *, by: User, previous: str, event: str) -> None:
+    """Save a step towards the home, log it, and tell the offer how far it has come
+    (the placement's statuses and the offer's steps share their codes)."""
+    placement.save(update_fields=["status", "move_in_on"])
+    audit(
+        placement,
+        by=by,
+        event=event,
+        changes={"status": (previous, placement.status)},
+        case=placement.case.reference,
+        move_in_on=placement.move_in_on,
+    )
+    if placement.offer is not None:
+        housing.offer_outcome_record(
+            offer=placement.offer,
+            by=by,
+            status=VacancyOffer.Status.ACCEPTED,
+            step=VacancyOffer.Step(placement.status),
+            move_in_on=placement.move_in_on,
+        )
 
 
 def _move_in_support(placement: Placement, offer: VacancyOffer) -> None:
@@ -192,28 +207,11 @@ def _move_in_support(placement: Placement, offer: VacancyOffer) -> None:
 def placement_accept(*, placement: Placement, by: User, move_in_on: date | None = None) -> Placement:
     """The citizen says yes. The district's advisors are told, for move-in support."""
     placement, previous = _advance(placement, step="accept")
-    if previous is None:
-        return placement
-    if move_in_on:
-        placement.move_in_on = move_in_on
-    placement.save(update_fields=["status", "move_in_on"])
-    audit(
-        placement,
-        by=by,
-        event="placement.accept",
-        changes={"status": (previous, placement.status)},
-        case=placement.case.reference,
-        move_in_on=placement.move_in_on,
-    )
-    if placement.offer is not None:
-        housing.offer_outcome_record(
-            offer=placement.offer,
-            by=by,
-            status=VacancyOffer.Status.ACCEPTED,
-            step=VacancyOffer.Step.ACCEPTED,
-            move_in_on=placement.move_in_on,
-        )
-        _move_in_support(placement, placement.offer)
+    if previous is not None:
+        placement.move_in_on = move_in_on or placement.move_in_on
+        _step_taken(placement, by=by, previous=previous, event="placement.accept")
+        if placement.offer is not None:
+            _move_in_support(placement, placement.offer)
     return placement
 
 
@@ -244,21 +242,7 @@ def placement_lease_signed(*, placement: Placement, by: User) -> Placement:
     """The citizen has signed the lease."""
     placement, previous = _advance(placement, step="lease")
     if previous is not None:
-        placement.save(update_fields=["status"])
-        audit(
-            placement,
-            by=by,
-            event="placement.lease",
-            changes={"status": (previous, placement.status)},
-            case=placement.case.reference,
-        )
-        housing.offer_outcome_record(
-            offer=_offer_of(placement),
-            by=by,
-            status=VacancyOffer.Status.ACCEPTED,
-            step=VacancyOffer.Step.LEASE_SIGNED,
-            move_in_on=placement.move_in_on,
-        )
+        _step_taken(placement, by=by, previous=previous, event="placement.lease")
     return placement
 
 
@@ -268,22 +252,7 @@ def placement_move_in(*, placement: Placement, by: User, move_in_on: date) -> Pl
     placement, previous = _advance(placement, step="move_in")
     if previous is not None:
         placement.move_in_on = move_in_on
-        placement.save(update_fields=["status", "move_in_on"])
-        audit(
-            placement,
-            by=by,
-            event="placement.move_in",
-            changes={"status": (previous, placement.status)},
-            case=placement.case.reference,
-            move_in_on=move_in_on,
-        )
-        housing.offer_outcome_record(
-            offer=_offer_of(placement),
-            by=by,
-            status=VacancyOffer.Status.ACCEPTED,
-            step=VacancyOffer.Step.MOVED_IN,
-            move_in_on=move_in_on,
-        )
+        _step_taken(placement, by=by, previous=previous, event="placement.move_in")
     return placement
 
 
