@@ -48,6 +48,12 @@ def test_impossible_cpr_numbers_are_refused(caseworker, cpr):
         open_case(by=caseworker, cpr=cpr)
 
 
+def test_a_cpr_number_of_someone_not_yet_born_is_refused(caseworker):
+    # 31 December 2035: the 7th digit 4 with the year 35 means the 2000s.
+    with pytest.raises(ValidationError, match="fødselsdato i fremtiden"):
+        open_case(by=caseworker, cpr="311235-4234")
+
+
 def test_birth_date_must_match_the_cpr(caseworker):
     with pytest.raises(ValidationError, match="passer ikke"):
         open_case(by=caseworker, cpr="010190-1234", birth_date=date(1991, 1, 1))
