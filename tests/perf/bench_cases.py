@@ -8,7 +8,7 @@ named by DATABASE_URL and then requests the pages through the real view stack
     createdb bench   # a THROW-AWAY database: the script fills it with invented data
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
         .venv/bin/python tests/perf/bench_cases.py [--citizens 5000] [--departments 500] \
-        [--offers 10000] [--caseworkers 10] [--requests 200] [--explain]
+        [--offers 10000] [--caseworkers 10] [--requests 200] [--explain] [--smoke]
 
 Pages timed, all as one caseworker of "Hjemløseenheden" (Role.CASEWORKER):
 /cases/ (page 1, ?side=2, a posted name search), /cases/<ref>/ (with the fitting open offers),
@@ -19,429 +19,51 @@ against a database that already holds cases or vacancy offers (unless --reuse, w
 measures the data already there without seeding again).
 
 Target (from the issue): a constant number of queries (no query repeated per row)
-and p95 at most 200 ms per page. See tests/perf/README.md for measured numbers.
+and p95 at most 200 ms per page. --smoke (for CI) seeds a few hundred rows and checks
+every page against the query targets only. See tests/perf/README.md for measured numbers.
 """
 
 import argparse
-import os
 import re
 import sys
-import time
-from collections import Counter
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-for path in (ROOT, HERE):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
-# The shared helpers: Django set-up, migrate, bulk_create in batches, the timing loop,
-# nearest-rank percentile and the N+1 detector.
-from bench_referrals import (  # noqa: E402
-    FIRST,
-    LAST,
-    STREETS,
-    bulk,
-    measure,
-    migrate,
-    repeated_queries,
-    setup_django,
-    valid_cvr,
-)
+import _bench  # noqa: E402 (puts the project on sys.path too)
+from _seed_cases import TEAM_NAME, USER_PREFIX, seed  # noqa: E402
 
+SCRIPT = "bench_cases"
 TARGET_P95_MS = 200.0
-USER_PREFIX = "benchcases-"
-TEAM_NAME = "Hjemløseenheden"
+# flag: (full size, --smoke size, help)
+SIZES = {
+    "citizens": (5_000, 200, "citizens, one case each"),
+    "departments": (500, 20, "departments with dwellings"),
+    "offers": (10_000, 300, "vacancy offers"),
+    "caseworkers": (10, 3, "caseworkers in Hjemløseenheden"),
+}
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description="Seed a throw-away database and time the caseworker's case and allocation pages.",
     )
-    parser.add_argument("--citizens", type=int, default=5_000, help="citizens, one case each (default 5000)")
-    parser.add_argument("--departments", type=int, default=500, help="departments with dwellings (default 500)")
-    parser.add_argument("--offers", type=int, default=10_000, help="vacancy offers (default 10000)")
-    parser.add_argument("--caseworkers", type=int, default=10, help="caseworkers in Hjemløseenheden (default 10)")
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
-    parser.add_argument("--seed", type=int, default=20261122, help="random seed (default 20261122)")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest queries")
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="the database already holds the cases and offers: measure them, do not seed",
+    _bench.add_arguments(
+        parser,
+        sizes=SIZES,
+        seed=20261122,
+        explain_help="print EXPLAIN ANALYZE of each page's slowest queries",
+        reuse_help="the database already holds the cases and offers: measure them, do not seed",
     )
-    parser.add_argument(
-        "--allow-sqlite", action="store_true", help="allow a non-PostgreSQL database (numbers mean little)"
-    )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    _bench.apply_sizes(args, SIZES)
+    return args
 
 
 def fail(message: str) -> None:
-    print(f"bench_cases: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-# --- Safety --------------------------------------------------------------------
-
-
-def check_target(args) -> None:
-    from django.db import connection
-
-    if not os.environ.get("DATABASE_URL"):
-        fail("set DATABASE_URL to a THROW-AWAY PostgreSQL database (the default is your development database).")
-    settings_dict = connection.settings_dict
-    if connection.vendor == "sqlite":
-        where = f"sqlite {settings_dict['NAME']}"
-    else:
-        host, port = settings_dict.get("HOST") or "localhost", settings_dict.get("PORT") or "default port"
-        where = f"{connection.vendor} {host}:{port} database {settings_dict['NAME']}"
-    print(f"Database: {where}")
-    if connection.vendor != "postgresql" and not args.allow_sqlite:
-        fail(
-            f"refusing to run against {connection.vendor}: the numbers only mean something on PostgreSQL.\n"
-            "Set DATABASE_URL=postgres://... to a THROW-AWAY database (or pass --allow-sqlite)."
-        )
-    tables = set(connection.introspection.table_names())
-    holds = []
-    with connection.cursor() as cursor:
-        for table, what in (("cases_case", "cases"), ("housing_vacancyoffer", "vacancy offers")):
-            if table in tables:
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608 (fixed names)
-                if cursor.fetchone()[0]:
-                    holds.append(what)
-    if holds and not args.reuse:
-        fail(
-            f"the database already holds {' and '.join(holds)}. This script seeds its own invented data: point\n"
-            "DATABASE_URL at a THROW-AWAY database, or pass --reuse to measure the data already there."
-        )
-    if args.reuse and not holds:
-        fail("--reuse, but the database holds no cases: run once without --reuse to seed.")
-    args.seed_data = not holds
-    if args.seed_data and "auth_user" in tables:
-        from django.contrib.auth import get_user_model
-
-        if get_user_model().objects.filter(username__startswith=USER_PREFIX).exists():
-            fail(f"users named {USER_PREFIX}* exist already: use a fresh THROW-AWAY database.")
-
-
-# --- Seeding -------------------------------------------------------------------
-
-SHELTERS = [
-    "Bocentret Nørrelund",
-    "Herberget Hillerødgade",
-    "Mændenes Hjem",
-    "Kollegiet Gl. Køge Landevej",
-    "Lindevangen",
-    "Hus Forbi Herberg",
-    "Dannebrogshjemmet",
-    "Kvindehjemmet",
-]
-
-
-def seed(args) -> None:
-    import random
-
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-    from django.db import connection, transaction
-    from django.utils import timezone
-    from sequences.models import Sequence
-
-    from cases.models import Case, CaseUserObjectPermission, Citizen, Placement, Shelter, ShelterStay, TargetGroup
-    from contacts.models import Advisor, AssociationStaff, Team
-    from housing.models import Department, District, Dwelling, HousingOrganisation, VacancyOffer
-
-    User = get_user_model()
-    rng = random.Random(args.seed)
-    today = timezone.localdate()
-    now = timezone.now()
-    started = time.perf_counter()
-    print("Seeding (bulk_create, batches of 5,000):")
-
-    with transaction.atomic():
-        # --- The housing side: organisations, districts, departments, dwellings ------------
-        organisations = bulk(
-            HousingOrganisation,
-            [
-                HousingOrganisation(
-                    name=f"Bench Boligforening {i + 1}", short_name=f"BF{i + 1}", cvr=valid_cvr(1000 + i)
-                )
-                for i in range(8)
-            ],
-            label="housing organisations",
-        )
-        districts = bulk(
-            District,
-            [District(name=f"Bench-sager-bydel {i + 1}", is_disadvantaged=i % 3 == 0) for i in range(10)],
-            label="districts",
-        )
-        departments = []
-        for i in range(args.departments):
-            stopped = rng.random() < 0.02
-            departments.append(
-                Department(
-                    organisation=organisations[i % len(organisations)],
-                    number=str(100 + i),
-                    name=f"Afdeling {STREETS[i % len(STREETS)]} {i + 1}",
-                    district=districts[i % len(districts)],
-                    address=f"{STREETS[i % len(STREETS)]} {i + 1}",
-                    postal_code="2400",
-                    number_of_homes=rng.randint(40, 900),
-                    allocation_stop=stopped,
-                    allocation_stop_reason="Udsat boligområde: anvisningsstop fra 2026." if stopped else "",
-                )
-            )
-        departments = bulk(Department, departments, label="departments")
-
-        kinds = list(Dwelling.Kind.values)  # family, youth, elderly
-        dwellings = []
-        for department in departments:
-            street = rng.choice(STREETS)
-            for n in range(rng.randint(10, 40)):
-                kind = rng.choices(kinds, weights=[60, 25, 15])[0]
-                rooms = 1 if kind == "youth" else rng.randint(1, 5)
-                dwellings.append(
-                    Dwelling(
-                        department=department,
-                        address=f"{street} {n // 8 + 1}",
-                        unit=f"{n % 8 // 2}. {'tv' if n % 2 else 'th'}.",
-                        kind=kind,
-                        rooms=rooms,
-                        area_m2=25 + rooms * 20 + rng.randint(0, 15),
-                        monthly_rent=Decimal(rng.randint(2_500, 9_000)),
-                    )
-                )
-        dwellings = bulk(Dwelling, dwellings, label="dwellings")
-
-        # --- People: the caseworkers of one team and the associations' staff ---------------
-        caseworker_users = bulk(
-            User,
-            [
-                User(
-                    username=f"{USER_PREFIX}caseworker{i + 1}",
-                    first_name=rng.choice(FIRST),
-                    last_name=rng.choice(LAST),
-                    email=f"{USER_PREFIX}caseworker{i + 1}@example.dk",
-                    password="!",  # no usable password: force_login needs none
-                )
-                for i in range(args.caseworkers)
-            ],
-            label="caseworker users",
-        )
-        team, _created = Team.objects.get_or_create(name=TEAM_NAME)
-        bulk(
-            Advisor,
-            [
-                Advisor(user=user, team=team, function=Advisor.Function.HOMELESSNESS_CASEWORKER, phone="33 66 00 00")
-                for user in caseworker_users
-            ],
-            label="caseworkers (advisors)",
-        )
-        staff_users = bulk(
-            User,
-            [
-                User(
-                    username=f"{USER_PREFIX}staff{i + 1}",
-                    first_name=rng.choice(FIRST),
-                    last_name=rng.choice(LAST),
-                    email=f"{USER_PREFIX}staff{i + 1}@example.dk",
-                    password="!",
-                )
-                for i in range(len(organisations))
-            ],
-            label="association staff users",
-        )
-        bulk(
-            AssociationStaff,
-            [
-                AssociationStaff(user=user, organisation=org)
-                for user, org in zip(staff_users, organisations, strict=True)
-            ],
-            label="association staff",
-        )
-        staff_of = {org.pk: user.pk for user, org in zip(staff_users, organisations, strict=True)}
-        organisation_of = {department.pk: department.organisation_id for department in departments}
-
-        # --- Vacancy offers: ~30 % open, the rest matched / accepted / returned ------------
-        statuses = rng.choices(
-            list(VacancyOffer.Status.values),  # offered, matched, accepted, returned
-            weights=[30, 15, 35, 20],
-            k=args.offers,
-        )
-        reasons = list(VacancyOffer.ReturnReason.values)
-        offers = []
-        for status in statuses:
-            dwelling = rng.choice(dwellings)
-            if status == VacancyOffer.Status.OFFERED:
-                offered_on = today - timedelta(days=rng.randint(0, 21))
-            else:
-                offered_on = today - timedelta(days=rng.randint(14, 3 * 365))
-            offers.append(
-                VacancyOffer(
-                    dwelling=dwelling,
-                    offered_on=offered_on,
-                    monthly_rent=Decimal(rng.randint(2_500, 9_000)),
-                    available_from=offered_on + timedelta(days=rng.randint(14, 60)),
-                    answer_by=offered_on + timedelta(days=rng.randint(14, 28)),
-                    status=status,
-                    return_reason=rng.choice(reasons) if status == VacancyOffer.Status.RETURNED else "",
-                    offered_by_id=staff_of[organisation_of[dwelling.department_id]],
-                    created_at=now - (today - offered_on),
-                )
-            )
-        offers = bulk(VacancyOffer, offers, label="vacancy offers")
-
-        # --- Citizens and their homelessness cases -----------------------------------------
-        shelters = bulk(Shelter, [Shelter(name=name) for name in SHELTERS], label="shelters")
-        groups = list(TargetGroup.values)  # family, youth, single_adult
-        citizens = bulk(
-            Citizen,
-            [
-                Citizen(
-                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                    # cpr left empty: encrypting 5,000 numbers is slow and no list page shows it.
-                    birth_date=today - timedelta(days=rng.randint(18 * 365, 70 * 365)),
-                    phone=f"2{rng.randint(0, 9_999_999):07d}",
-                    max_rent=rng.randint(2_500, 8_000),
-                    target_group=rng.choices(groups, weights=[25, 30, 45])[0],
-                    created_at=now - timedelta(days=rng.randint(0, 900)),
-                )
-                for _ in range(args.citizens)
-            ],
-            label="citizens",
-        )
-        # Per citizen: in shelter now (~60 %, 1–120 days), closed (~10 %), or neither.
-        plans = []
-        for citizen in citizens:
-            roll = rng.random()
-            in_shelter_days = rng.randint(1, 120) if roll < 0.60 else None
-            closed = 0.60 <= roll < 0.70
-            opened_on = today - timedelta(days=rng.randint(1, 900))
-            if in_shelter_days is not None:
-                opened_on = min(opened_on, today - timedelta(days=in_shelter_days))
-            plans.append((opened_on, citizen, in_shelter_days, closed))
-        plans.sort(key=lambda plan: plan[0])  # references follow the opening date
-        per_year = Counter()
-        cases = []
-        for opened_on, citizen, _days, closed in plans:
-            per_year[opened_on.year] += 1
-            closed_on = min(today, opened_on + timedelta(days=rng.randint(30, 400))) if closed else None
-            cases.append(
-                Case(
-                    reference=f"SAG-{opened_on.year}-{per_year[opened_on.year]:05d}",
-                    citizen=citizen,
-                    kind=Case.Kind.HOMELESSNESS,
-                    team=team,
-                    opened_on=opened_on,
-                    closed_on=closed_on,
-                    close_reason=rng.choice([Case.CloseReason.HOUSED, Case.CloseReason.MOVED_AWAY]) if closed else "",
-                    created_by=rng.choice(caseworker_users),
-                )
-            )
-        cases = bulk(Case, cases, label="cases")
-        for year, last in per_year.items():
-            Sequence.objects.update_or_create(name=f"SAG-{year}", defaults={"last": last})
-
-        # Shelter stays: the open one, and for ~40 % an earlier, ended stay.
-        stays = []
-        exits = list(ShelterStay.Exit.values)
-        for case, (opened_on, _citizen, in_shelter_days, _closed) in zip(cases, plans, strict=True):
-            if in_shelter_days is not None:
-                stays.append(
-                    ShelterStay(
-                        case=case,
-                        shelter=rng.choice(shelters),
-                        entered_on=today - timedelta(days=in_shelter_days),
-                    )
-                )
-            if rng.random() < 0.4:
-                entered = opened_on - timedelta(days=rng.randint(0, 60))
-                left = entered + timedelta(days=rng.randint(5, 150))
-                if in_shelter_days is not None:
-                    left = min(left, today - timedelta(days=in_shelter_days + 1))
-                if left >= entered:
-                    stays.append(
-                        ShelterStay(
-                            case=case,
-                            shelter=rng.choice(shelters),
-                            entered_on=entered,
-                            left_on=left,
-                            exit=rng.choice(exits),
-                        )
-                    )
-        bulk(ShelterStay, stays, label="shelter stays")
-
-        # Each case assigned to one caseworker: django-guardian direct-FK grants.
-        permissions = list(
-            Permission.objects.filter(content_type__app_label="cases", codename__in=["view_case", "change_case"])
-        )
-        if len(permissions) != 2:
-            fail("the cases.view_case / cases.change_case permissions are missing (did migrate run?).")
-        bulk(
-            CaseUserObjectPermission,
-            [
-                CaseUserObjectPermission(
-                    content_object_id=case.pk, user_id=caseworker_users[i % len(caseworker_users)].pk, permission=perm
-                )
-                for i, case in enumerate(cases)
-                for perm in permissions
-            ],
-            label="guardian grants",
-        )
-
-        # Placements, so the "no home already on the way" exclusion has rows to look at:
-        # the housed closed cases moved into accepted offers; ~8 % of the open cases have a
-        # home on the way (matched or accepted offer); ~4 % declined a since-returned offer.
-        by_status = {status: [o for o in offers if o.status == status] for status in VacancyOffer.Status.values}
-        for offer_list in by_status.values():
-            rng.shuffle(offer_list)
-        placements = []
-
-        def placement(case, offer, status, **extra):
-            placements.append(
-                Placement(
-                    case=case,
-                    offer=offer,
-                    status=status,
-                    proposed_by_id=rng.choice(caseworker_users).pk,
-                    created_at=now - timedelta(days=rng.randint(1, 60)),
-                    **extra,
-                )
-            )
-
-        for case in cases:
-            if case.closed_on and case.close_reason == Case.CloseReason.HOUSED and by_status["accepted"]:
-                placement(case, by_status["accepted"].pop(), Placement.Status.MOVED_IN, move_in_on=case.closed_on)
-            elif case.closed_on is None:
-                roll = rng.random()
-                if roll < 0.04 and by_status["matched"]:
-                    placement(case, by_status["matched"].pop(), Placement.Status.PROPOSED)
-                elif roll < 0.08 and by_status["accepted"]:
-                    placement(
-                        case,
-                        by_status["accepted"].pop(),
-                        rng.choice([Placement.Status.ACCEPTED, Placement.Status.LEASE_SIGNED]),
-                        move_in_on=today + timedelta(days=rng.randint(5, 40)),
-                    )
-                elif roll < 0.12 and by_status["returned"]:
-                    placement(
-                        case, by_status["returned"].pop(), Placement.Status.DECLINED, declined_reason="For langt væk"
-                    )
-        bulk(Placement, placements, label="placements")
-
-    seeded = time.perf_counter() - started
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # VACUUM too: a bulk load leaves the visibility map empty (no index-only scans),
-            # and autovacuum would otherwise kick in half-way through the timing.
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-    print(f"Seeding took {seeded:.1f} s; (VACUUM) ANALYZE took {time.perf_counter() - started:.1f} s")
+    _bench.fail(SCRIPT, message)
 
 
 # --- Measuring -----------------------------------------------------------------
@@ -530,7 +152,6 @@ def pick_personas():
 
 def print_counts():
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.db.models import Count, Q
 
     from cases.models import Case, CaseUserObjectPermission, Citizen, Placement, ShelterStay
@@ -553,23 +174,8 @@ def print_counts():
         ("placements", Placement.objects.count()),
         ("users", get_user_model().objects.count()),
     ]
-    print("\nRows:")
-    for label, count in rows:
-        print(f"  {label:<30} {count:>9,}")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT version()")
-            print(f"\n{cursor.fetchone()[0]}")
-            cursor.execute("SHOW shared_buffers")
-            shared_buffers = cursor.fetchone()[0]
-            cursor.execute("SHOW work_mem")
-            work_mem = cursor.fetchone()[0]
-            cursor.execute("SELECT current_setting('jit'), current_setting('jit_above_cost')")
-            jit, jit_above_cost = cursor.fetchone()
-            # JIT matters here: see "JIT" in tests/perf/README.md.
-            print(f"shared_buffers={shared_buffers} work_mem={work_mem} jit={jit} jit_above_cost={jit_above_cost}")
-    else:
-        print(f"\n{connection.vendor} {connection.Database.sqlite_version}")
+    _bench.print_rows(rows)
+    _bench.print_server(jit=True)  # JIT matters here: see "JIT" in tests/perf/README.md.
 
 
 def shown_rows(html: str, *, row_marker: str | None):
@@ -582,27 +188,14 @@ def shown_rows(html: str, *, row_marker: str | None):
 
 def explain(label, result):
     """Print every query of one request, then EXPLAIN ANALYZE the three slowest."""
-    from django.db import connection
-
     captured = result["captured"]
     print(f"\n=== {label}: {len(captured)} queries (ms when captured) ===")
-    for n, q in enumerate(captured, 1):
-        print(f"  {n:>2}. {float(q['time']) * 1000:7.1f}  {q['sql'][:160]}")
-    slowest = sorted(
-        (q for q in captured if q["sql"].lstrip().upper().startswith("SELECT")),
-        key=lambda q: float(q["time"]),
-        reverse=True,
-    )[:3]
-    for q in slowest:
-        print(f"\n--- slow query ({float(q['time']) * 1000:.1f} ms when captured)\n{q['sql']}\n")
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
-            for (line,) in cursor.fetchall():
-                print(f"    {line}")
+    _bench.print_queries(captured, width=160)
+    for q in _bench.slowest_selects(captured):
+        _bench.explain_query(f"slow query ({float(q['time']) * 1000:.1f} ms when captured)", q["sql"])
 
 
 def run(args) -> int:
-    from django.db import connection
     from django.test import Client
 
     personas = pick_personas()
@@ -642,33 +235,20 @@ def run(args) -> int:
         (f"matching page, {many_n:,} candidates", f"/housing/offers/{many_id}/", "SAG-", r'name="case"'),
         (f"matching page, {few_n:,} candidates", f"/housing/offers/{few_id}/", "SAG-", r'name="case"'),
     ]
-    print(
-        f"\nTiming {args.requests} requests per page after one warm-up (django.test.Client, in-process); "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}\n"
-    )
-    header = f"{'page':<40}{'rows':>7}{'queries':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
-    print(header)
-    print("-" * len(header))
+    table = _bench.Table(label_width=40, rows_width=7)
+    table.start(args.requests)
     results = {}
     for label, url, expect, row_marker in pages:
         searching = label.startswith("case list, q=")
         if searching:
             client.post("/cases/", {"q": personas["name"], "status": "open"})
-        result = measure(client, url, requests=args.requests, expect=expect)
-        result["rows"] = shown_rows(client.get(url).content.decode(), row_marker=row_marker)
+        result = _bench.measure(client, url, requests=args.requests, expect=expect)
+        result["rows"] = shown_rows(result["html"], row_marker=row_marker)
         if searching:
             client.post("/cases/", {"q": "", "status": "open"})
-        result["repeated"] = repeated_queries(result["captured"])
         results[label] = result
-        ok = not result["repeated"] and result["p95"] <= TARGET_P95_MS
-        rows = f"{result['rows']:,}" if result["rows"] is not None else "–"
-        print(
-            f"{label:<40}{rows:>7}{result['queries']:>9}{result['p50']:>9.1f}"
-            f"{result['p95']:>9.1f}{result['max']:>9.1f}  {'ok' if ok else 'MISSES TARGET'}"
-        )
-    for label, result in results.items():
-        for count, sql in result["repeated"]:
-            print(f"  {label}: the same query {count}× per request (N+1?): {sql[:110]}…")
+        table.row(label, result, missed=missed(result, args))
+    _bench.print_repeated(results)
     # Constant queries: the variants of one view (more or fewer rows) must make the same number.
     for view in ("case list", "matching page"):
         counts = {label: r["queries"] for label, r in results.items() if label.startswith(view)}
@@ -676,28 +256,29 @@ def run(args) -> int:
             print(f"  {view}: the number of queries depends on the data: {counts}")
             for label in counts:
                 results[label]["repeated"].append((counts[label], "query count differs between variants"))
-    print(f"\nLoad average after timing: {os.getloadavg()[0]:.2f} (other work on the machine skews p95/max)")
-    print(f"Target: constant queries (none repeated per row) and p95 ≤ {TARGET_P95_MS:.0f} ms")
+    _bench.print_target(f"constant queries (none repeated per row) and p95 ≤ {TARGET_P95_MS:.0f} ms", smoke=args.smoke)
     print("(rows: cases found on the case lists, offers / candidates shown on the other pages)")
-    if args.explain and connection.vendor != "postgresql":
-        print("--explain needs PostgreSQL.")
-    elif args.explain:
+    if args.explain and _bench.can_explain():
         for label, result in results.items():
             explain(label, result)
-    connection.close()
-    missed = [label for label, r in results.items() if r["repeated"] or r["p95"] > TARGET_P95_MS]
-    if missed:
-        print(f"Missed the target: {', '.join(missed)}")
-        return 1
-    print("All pages within the target.")
-    return 0
+    return _bench.conclude([label for label, result in results.items() if missed(result, args)])
+
+
+def missed(result, args) -> bool:
+    return _bench.misses_target(result, p95_ms=TARGET_P95_MS, smoke=args.smoke)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    setup_django()
-    check_target(args)
-    migrate()
+    _bench.setup_django()
+    _bench.check_target(
+        args,
+        script=SCRIPT,
+        holds_data=[("cases_case", "cases"), ("housing_vacancyoffer", "vacancy offers")],
+        user_prefix=USER_PREFIX,
+        reuse_needs_data="--reuse, but the database holds no cases: run once without --reuse to seed.",
+    )
+    _bench.migrate()
     if args.seed_data:
         seed(args)
     else:
