@@ -367,6 +367,7 @@ def celery_worker(*, redis_url: str, email_url: str, log_path: Path):
         "SECRET_KEY": "test",
         # The worker must read the same encrypted fields as the test process.
         "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "CPR_LOOKUP_KEY": settings.CPR_LOOKUP_KEY,
         "SECURE": "false",
         "ALLOWED_HOSTS": "testserver",
         "DJANGO_SETTINGS_MODULE": "config.settings",
