@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from referrals import services
+from referrals.services import handling
 
 
 @shared_task
 def referrals_remind_unacknowledged() -> int:
-    return services.referrals_remind_unacknowledged()
+    return handling.referrals_remind_unacknowledged()
