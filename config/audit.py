@@ -2,8 +2,9 @@
 
 Every service that changes state calls `audit()` once: who, what, when and which
 object. Reads of a concern or a case call `audit_read()`. An entry holds codes,
-dates, references and usernames, never personal text: a value longer than a short
-code is refused, so a description or a journal note cannot end up in the log.
+dates, references and usernames, never personal text: a string with a space in it
+(or longer than a username may be) is refused, so a description, a journal note or a
+name cannot end up in the log.
 """
 
 from collections.abc import Mapping
@@ -15,12 +16,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model
 
 Value = str | int | bool | date | Decimal | None
-MAX_VALUE_LENGTH = 64
+MAX_VALUE_LENGTH = 150  # a username's limit
 
 
 def _plain(value: Value) -> str | int | bool | None:
-    if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
-        raise ValueError("The audit log takes codes and references, not text")
+    if isinstance(value, str) and (len(value) > MAX_VALUE_LENGTH or any(ch.isspace() for ch in value)):
+        raise ValueError("The audit log takes codes, references and usernames, not text")
     if isinstance(value, date | datetime | Decimal):
         return str(value.isoformat() if isinstance(value, date | datetime) else value)
     return value

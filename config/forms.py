@@ -149,7 +149,7 @@ def form_action(
     form: forms.BaseForm,
     *,
     perform: Callable[[dict[str, Any]], Any],
-    done: str | Callable[[dict[str, Any]], str] | None,
+    done: str | Callable[[Any], str] | None,
     redirect_to: str | Callable[[Any], str],
     again: Callable[[forms.BaseForm], HttpResponse],
 ) -> HttpResponse:
@@ -157,7 +157,8 @@ def form_action(
     done and go on (post/redirect/get). A form error or the service's ValidationError
     shows the page again through `again(form)`, with what was typed and the errors.
 
-    redirect_to is a URL or URL name, or a function of what the service returned.
+    done (the success message) and redirect_to (a URL or URL name) may be functions of
+    what the service returned.
     """
     if form.is_valid():
         try:
@@ -166,7 +167,7 @@ def form_action(
             add_validation_errors(form, error)
         else:
             if done:  # None when the next page says it itself (a receipt)
-                messages.success(request, done(form.cleaned_data) if callable(done) else done)
+                messages.success(request, done(result) if callable(done) else done)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return again(form)
 

@@ -106,7 +106,7 @@ def notification_enqueue(notification_id: int) -> None:
         logger.warning("broker unavailable, notification %s left for the sweeper", notification_id)
 
 
-def email_context(stored: Mapping[str, Any]) -> dict[str, Any]:
+def render_context(stored: Mapping[str, Any]) -> dict[str, Any]:
     """The template context of a stored notification: dates back as dates, the link whole."""
     context: dict[str, Any] = {
         key: date.fromisoformat(value) if key.endswith("_on") and isinstance(value, str) else value
@@ -118,7 +118,7 @@ def email_context(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _render(notification: Notification) -> tuple[str, str]:
-    context = email_context(notification.context)
+    context = render_context(notification.context)
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{notification.template}_subject.txt", context)
         body = render_to_string(f"emails/{notification.template}_body.txt", context)
@@ -130,7 +130,8 @@ def _claim(notification_id: int) -> Notification | None:
     sent, given up, being sent by another worker, or waiting for its back-off."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            # Lock the notification only, not the recipient's login with it.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()
@@ -146,33 +147,42 @@ def _claim(notification_id: int) -> Notification | None:
     return notification
 
 
+def _settle(notification: Notification, **outcome: Any) -> bool:
+    """Record how this attempt went, unless another worker has claimed the row since
+    (this one outlived its lease): then that worker's outcome is the one that counts."""
+    claimed = Notification.objects.filter(
+        pk=notification.pk, state=Notification.State.PENDING, attempts=notification.attempts
+    )
+    return bool(claimed.update(**outcome))
+
+
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one pending notification. True when it was sent now.
 
-    On a mail failure the attempt is recorded with an exponential back-off, and the
-    sweeper tries again when it is due; after MAX_ATTEMPTS the row is marked failed
-    and an operator must look (only the error's class is kept: no personal data).
+    On a failure (the mail server, or the e-mail itself) the attempt is recorded with an
+    exponential back-off, and the sweeper tries again when it is due; after
+    MAX_ATTEMPTS the row is marked failed and an operator must look (only the error's
+    class is kept: no personal data).
     """
     notification = _claim(notification_id)
     if notification is None:
         return False
-    subject, body = _render(notification)
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[notification.recipient.email])
     try:
-        message.send()
-    except Exception as error:  # noqa: BLE001 - SMTP, DNS, TLS: all mean "try later"
-        notification.last_error = type(error).__name__
-        notification.next_try_at = timezone.now() + timedelta(minutes=2**notification.attempts)
-        if notification.attempts >= MAX_ATTEMPTS:
-            notification.state = Notification.State.FAILED
-        notification.save(update_fields=["last_error", "next_try_at", "state"])
+        subject, body = _render(notification)
+        EmailMultiAlternatives(subject=subject, body=body, to=[notification.recipient.email]).send()
+    except Exception as error:  # noqa: BLE001 - SMTP, DNS, TLS, a broken template: all mean "try later"
+        given_up = notification.attempts >= MAX_ATTEMPTS
+        _settle(
+            notification,
+            last_error=type(error).__name__,
+            next_try_at=timezone.now() + timedelta(minutes=2**notification.attempts),
+            state=Notification.State.FAILED if given_up else Notification.State.PENDING,
+        )
         logger.warning(
-            "notification %s failed (%s), attempt %s", notification.pk, notification.last_error, notification.attempts
+            "notification %s failed (%s), attempt %s", notification.pk, type(error).__name__, notification.attempts
         )
         return False
-    notification.state = Notification.State.SENT
-    notification.sent_at = timezone.now()
-    notification.save(update_fields=["state", "sent_at"])
+    _settle(notification, state=Notification.State.SENT, sent_at=timezone.now())
     logger.info("notification %s sent (%s)", notification.pk, notification.template)
     return True
 

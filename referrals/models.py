@@ -218,6 +218,7 @@ class StatusChange(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Samtykke trukket tilbage")
         MESSAGE_SENT = "message_sent", _("Besked til indberetter")
         FOLLOW_UP = "follow_up", _("Opfølgning fra indberetter")
+        CASE_LINKED = "case_linked", _("Knyttet til en sag")
         CLOSED = "closed", _("Afsluttet")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")

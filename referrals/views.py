@@ -199,7 +199,7 @@ def _advisor_form_action(request, reference, *, form_class, context_key, perform
         request,
         form,
         perform=lambda data: perform(referral, data),
-        done=(lambda data: done_text(referral, data)) if callable(done_text) else done_text,
+        done=(lambda result: done_text(referral, result)) if callable(done_text) else done_text,
         redirect_to=reverse("referrals:detail", args=[referral.reference]),
         again=lambda form: _advisor_page(request, referral, can_change=True, status=400, **{context_key: form}),
     )
@@ -262,8 +262,8 @@ def referral_consent(request, reference: str):
 @require_POST
 @role_required(Role.ADVISOR)
 def referral_message(request, reference: str):
-    def done_text(referral, data):
-        if data["shareable"] and referral.consent_to_share:
+    def done_text(referral, message):
+        if message.shareable and referral.consent_to_share:
             return _("Beskeden er sendt. Indberetteren kan se den.")
         return _("Beskeden er gemt. Indberetteren kan ikke se den uden samtykke og deling.")
 

@@ -72,10 +72,6 @@ class Placement(models.Model):
     def __str__(self):
         return f"Anvisning {self.pk}"
 
-    @property
-    def is_supported_accommodation(self) -> bool:
-        return self.kind == self.Kind.SUPPORTED_ACCOMMODATION
-
     def allows(self, step: str) -> bool:
         """Whether the step can be taken from where the placement is now."""
         from_statuses, _to = self.STEPS[step]

@@ -172,11 +172,6 @@ def coming_move_ins(user: User) -> QuerySet[Placement]:
     )
 
 
-def can_allocate(user: User) -> bool:
-    """Proposing homes, returning offers and seeing who fits is the homelessness unit's work."""
-    return role_of(user) is Role.CASEWORKER
-
-
 def can_offer(user: User) -> bool:
     """Association staff offer their organisation's vacant homes."""
     return role_of(user) is Role.ASSOCIATION_STAFF

@@ -184,8 +184,9 @@ def case_counts(user: User) -> dict[str, Any]:
     }
 
 
-def can_register_citizen(user: User) -> bool:
-    """Registering citizens and allocating homes is the homelessness unit's work."""
+def works_the_homelessness_plan(user: User) -> bool:
+    """Registering citizens, proposing homes and returning offers is the homelessness
+    unit's work; an advisor on a case sees the fitting homes but proposes none."""
     return role_of(user) is Role.CASEWORKER
 
 

@@ -53,15 +53,18 @@ def offer_submit(
     )
 
 
-def _decline(placement: Placement, *, by: User, reason: str, event: str, previous: str | None = None) -> None:
-    """Mark a placement declined and offer its dwelling again. The caller holds the lock."""
+def _decline(
+    placement: Placement, *, by: User, reason: str, event: str, previous: str | None = None, reoffer: bool = True
+) -> None:
+    """Mark a placement declined and (unless the home is being returned) offer its
+    dwelling again. The caller holds the lock."""
     previous = previous or placement.status
     placement.status, placement.declined_reason = Placement.Status.DECLINED, reason
     placement.save(update_fields=["status", "declined_reason"])
     audit(
         placement, by=by, event=event, changes={"status": (previous, placement.status)}, case=placement.case.reference
     )
-    if placement.offer is not None:
+    if reoffer and placement.offer is not None:
         housing.offer_outcome_record(offer=placement.offer, by=by, status=VacancyOffer.Status.OFFERED)
 
 
@@ -75,7 +78,7 @@ def offer_return(*, offer: VacancyOffer, by: User, reason: str) -> VacancyOffer:
         raise ValidationError(_("Vælg en årsag."))
     proposed = Placement.objects.select_for_update(of=("self",)).select_related("case", "offer")
     for placement in proposed.filter(offer=offer, status=Placement.Status.PROPOSED):
-        _decline(placement, by=by, reason=_("Boligen blev returneret"), event="placement.offer_returned")
+        _decline(placement, by=by, reason=_("Boligen blev returneret"), event="placement.offer_returned", reoffer=False)
     return housing.offer_outcome_record(offer=offer, by=by, status=VacancyOffer.Status.RETURNED, return_reason=reason)
 
 

@@ -225,7 +225,11 @@ def placement_decline(request, reference: str):
         perform=lambda case, data: allocation.placement_decline(
             placement=_placement_of(case, request), by=request.user, reason=data["reason"]
         ),
-        done_text=_("Borgerens nej er registreret, og boligen er ledig igen."),
+        done_text=lambda placement: (
+            _("Borgerens nej er registreret, og boligen er ledig igen.")
+            if placement.offer_id
+            else _("Borgerens nej er registreret.")
+        ),
     )
 
 

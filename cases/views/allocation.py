@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cases.forms import OfferForm, ReturnOfferForm
 from cases.selectors import allocation as selectors
-from cases.selectors.citizens import get_case_for
+from cases.selectors.citizens import get_case_for, works_the_homelessness_plan
 from cases.services import allocation as services
 from cases.views.citizens import case_url
 from config.forms import form_action
@@ -22,7 +22,7 @@ def offer_list(request):
     """Association staff: their offers and each one's outcome. Caseworkers: open offers."""
     status = request.GET.get("status", "")
     offers = selectors.offer_list_for(request.user, status=status)
-    can_allocate = selectors.can_allocate(request.user)
+    can_allocate = works_the_homelessness_plan(request.user)
     show_candidates = can_allocate and status in ("", "offered")
     page = Paginator(offers, settings.OFFERS_PER_PAGE).get_page(request.GET.get("side"))
     if show_candidates:
@@ -60,7 +60,7 @@ def offer_new(request):
 def offer_detail(request, pk: int, *, return_form=None, status=200):
     """One offer. Caseworkers see the fitting candidates; association staff only the outcome."""
     offer = selectors.get_offer_for(request.user, pk)
-    can_allocate = selectors.can_allocate(request.user)
+    can_allocate = works_the_homelessness_plan(request.user)
     context = {"offer": offer, "can_allocate": can_allocate, "return_form": return_form or ReturnOfferForm()}
     if can_allocate and offer.status == offer.Status.OFFERED:
         context["candidates"] = list(selectors.candidates_for_offer(request.user, offer)[:25])

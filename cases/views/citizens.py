@@ -48,7 +48,7 @@ def case_list(request):
             "status": status,
             "shelter": shelter,
             "q": search,
-            "can_register": selectors.can_register_citizen(request.user),
+            "can_register": selectors.works_the_homelessness_plan(request.user),
             "goal_days": SHELTER_GOAL_DAYS,
             "warning_days": SHELTER_WARNING_DAYS,
         },
@@ -88,7 +88,7 @@ def case_page(request, case: Case, *, status: int = 200, **bound_forms):
         "goal_days": SHELTER_GOAL_DAYS,
         "full_cpr": selectors.can_see_full_cpr(request.user, case),
         "can_assign": selectors.can_assign(request.user, case),
-        "can_propose": allocation_selectors.can_allocate(request.user),
+        "can_propose": selectors.works_the_homelessness_plan(request.user),
         "open_stay": next((stay for stay in case.stays.all() if stay.left_on is None), None),
         "active_placement": active_placement,
         "offers": list(allocation_selectors.offers_for_case(request.user, case)[:10])

@@ -67,10 +67,56 @@ def store_render_context(apps, schema_editor):
             notification.save(update_fields=["context", "template"])
 
 
-def move_content_type(apps, schema_editor):
+def _move_content_type(apps, old: str, new: str) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
-    if not ContentType.objects.filter(app_label="notifications", model="notification").exists():
-        ContentType.objects.filter(app_label="referrals", model="notification").update(app_label="notifications")
+    if not ContentType.objects.filter(app_label=new, model="notification").exists():
+        ContentType.objects.filter(app_label=old, model="notification").update(app_label=new)
+
+
+def move_content_type(apps, schema_editor):
+    _move_content_type(apps, "referrals", "notifications")
+
+
+def move_content_type_back(apps, schema_editor):
+    _move_content_type(apps, "notifications", "referrals")
+
+
+def _ids_again(cursor, notification) -> dict | None:
+    """The ids the old outbox stored, for a row written by the new one."""
+    context, path = notification.context, notification.context.get("link_path", "")
+    if path.startswith("/referrals/"):
+        cursor.execute("SELECT id FROM referrals_referral WHERE reference = %s", [context["reference"]])
+        row = cursor.fetchone()
+        return row and {"referral_id": row[0]}
+    if notification.template == "move_in_coming":
+        cursor.execute(
+            "SELECT p.id FROM housing_placement p JOIN cases_case c ON c.id = p.case_id"
+            " WHERE c.reference = %s AND p.status <> 'declined' ORDER BY p.id DESC",
+            [context["reference"]],
+        )
+        row = cursor.fetchone()
+        return row and {"placement_id": row[0]}
+    cursor.execute("SELECT id FROM cases_case WHERE reference = %s", [context.get("reference")])
+    row = cursor.fetchone()
+    return row and {"case_id": row[0]}
+
+
+def store_ids_again(apps, schema_editor):
+    """Going back: rows still waiting get the ids the old code renders from."""
+    Notification = apps.get_model("notifications", "Notification")
+    with schema_editor.connection.cursor() as cursor:
+        for notification in Notification.objects.filter(state="pending"):
+            if "link_path" not in notification.context:
+                continue
+            ids = _ids_again(cursor, notification)
+            if ids is None:
+                notification.state, notification.last_error = "failed", "ObjectGone"
+                notification.save(update_fields=["state", "last_error"])
+                continue
+            if notification.template == "stay_warning":
+                notification.template = f"stay_day_{notification.context.get('days', 60)}"
+            notification.context = ids
+            notification.save(update_fields=["context", "template"])
 
 
 class Migration(migrations.Migration):
@@ -87,6 +133,6 @@ class Migration(migrations.Migration):
             state_operations=[migrations.DeleteModel(name="Notification")],
             database_operations=[],
         ),
-        migrations.RunPython(move_content_type, migrations.RunPython.noop),
-        migrations.RunPython(store_render_context, migrations.RunPython.noop),
+        migrations.RunPython(move_content_type, move_content_type_back),
+        migrations.RunPython(store_render_context, store_ids_again),
     ]

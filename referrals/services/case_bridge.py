@@ -43,7 +43,7 @@ def referral_link_case(*, referral: Referral, case: Case, by: User) -> Referral:
     referral.save(update_fields=["case", "updated_at"])
     record(
         referral,
-        event=StatusChange.Event.NOTE_ADDED,
+        event=StatusChange.Event.CASE_LINKED,
         actor=by,
         detail=_("Knyttet til sag %(reference)s") % {"reference": case.reference},
         changes={"case": (previous.reference if previous else None, case.reference)},

@@ -71,10 +71,8 @@ def referral_assign(*, referral: Referral, by: User, assignee: User) -> Referral
         event=StatusChange.Event.ASSIGNED,
         actor=by,
         detail=assignee.get_full_name(),
-        changes={
-            "status": (status_before, referral.status),
-            "assigned_to": (previous.get_username() if previous else None, assignee.get_username()),
-        },
+        changes={"assigned_to": (previous.get_username() if previous else None, assignee.get_username())}
+        | ({"status": (status_before, referral.status)} if status_before != referral.status else {}),
     )
     if assignee != by:
         notification_queue(recipient=assignee, template="referral_assigned", context=email_context(referral))

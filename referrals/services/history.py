@@ -1,5 +1,7 @@
 """A concern's history line and its audit entry, written together by every service."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth.models import User
 from django.urls import reverse
 
@@ -15,7 +17,7 @@ def record(
     actor: User,
     from_status: str = "",
     detail: str = "",
-    changes: dict[str, tuple[Value, Value]] | None = None,
+    changes: Mapping[str, tuple[Value, Value]] | None = None,
     audited: bool = True,
 ) -> StatusChange:
     """Add a line to the concern's history (shown to the advisors, with who and when) and

@@ -79,7 +79,8 @@ def test_returning_an_offer_declines_its_proposal_and_logs_both(caseworker, case
     placement.refresh_from_db()
     assert placement.status == Placement.Status.DECLINED
     assert events(placement) == ["placement.propose", "placement.offer_returned"]
-    assert entries(offer)[-1].changes["status"] == ["offered", "returned"]
+    # One entry for the return itself: the home goes straight from 'matched' to 'returned'.
+    assert [e.changes["status"] for e in entries(offer)] == [["offered", "matched"], ["matched", "returned"]]
 
 
 def test_a_case_and_its_journal_are_logged_without_the_citizens_data(caseworker, colleague, case, shelter):
@@ -125,12 +126,21 @@ def test_every_step_of_a_concern_is_one_entry_beside_its_history_line(file_refer
     assert_no_personal_text()
 
 
-def test_the_audit_helper_refuses_text():
+@pytest.mark.parametrize("text", ["Aksel Dammgaard", "Borgeren drikker", "x" * 151])
+def test_the_audit_helper_refuses_text_and_names(text):
     user = factories.UserFactory()
     with pytest.raises(ValueError, match="not text"):
-        audit(
-            user,
-            by=user,
-            event="test",
-            changes={"note": ("", "Borgeren drikker og skylder husleje i tre måneder, og naboerne er bekymrede.")},
-        )
+        audit(user, by=user, event="test", changes={"note": ("", text)})
+
+
+def test_the_audit_helper_takes_a_long_username():
+    user = factories.UserFactory(username="k" * 150)
+    audit(user, by=user, event="case.assign", changes={"assigned": (None, user.get_username())})
+
+
+def test_linking_a_concern_to_a_case_says_so_in_its_history(file_referral, advisor, case):
+    referral = file_referral()
+    case_bridge.referral_link_case(referral=referral, case=case, by=advisor)
+    line = referral.history.latest("pk")
+    assert (line.event, line.get_event_display()) == ("case_linked", "Knyttet til en sag")
+    assert entries(referral)[-1].changes == {"case": [None, case.reference]}

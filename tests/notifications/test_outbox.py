@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from notifications.models import Notification
-from notifications.services import notification_deliver, notification_queue
+from notifications.services import MAX_ATTEMPTS, notification_deliver, notification_queue
 from tests import factories
 
 SEEN_DURING_SEND: list[dict] = []
@@ -110,3 +110,64 @@ def test_rows_waiting_at_the_upgrade_get_their_render_context(django_db_serializ
     }
     assert notification_deliver(notification_id=row.pk) is True
     assert "BH-2026-00042" in mail.outbox[0].subject and "Følsom" not in mail.outbox[0].body
+
+
+class FailingOnceBackend(EmailBackend):
+    """The first send 'hangs' past its lease while a second worker sends the e-mail,
+    and then fails: the late failure must not undo the second worker's success."""
+
+    calls = 0
+
+    def send_messages(self, messages):
+        FailingOnceBackend.calls += 1
+        if FailingOnceBackend.calls == 1:
+            notification = Notification.objects.latest("pk")
+            Notification.objects.filter(pk=notification.pk).update(next_try_at=notification.created_at)
+            assert notification_deliver(notification_id=notification.pk) is True
+            raise OSError("the mail server went away")
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_outlived_its_lease_never_undoes_the_send_that_followed(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.FailingOnceBackend"
+    FailingOnceBackend.calls = 0
+    notification = Notification.objects.create(
+        recipient=factories.UserFactory(), template="referral_receipt", context={"reference": "BH-2026-00001"}
+    )
+    assert notification_deliver(notification_id=notification.pk) is False
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (Notification.State.SENT, 2)
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_that_cannot_be_rendered_is_retried_and_then_given_up():
+    notification = Notification.objects.create(
+        recipient=factories.UserFactory(), template="no_such_template", context={"reference": "BH-2026-00001"}
+    )
+    for _attempt in range(MAX_ATTEMPTS):
+        Notification.objects.filter(pk=notification.pk).update(next_try_at=notification.created_at)
+        assert notification_deliver(notification_id=notification.pk) is False
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.FAILED
+    assert (notification.attempts, notification.last_error) == (MAX_ATTEMPTS, "TemplateDoesNotExist")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_back_before_the_move_gives_waiting_rows_their_ids_again(django_db_serialized_rollback):
+    referral = factories.ReferralFactory(reference="BH-2026-00077")
+    waiting = Notification.objects.create(
+        recipient=referral.reporter,
+        template="referral_receipt",
+        context={"reference": referral.reference, "department": "X", "is_acute": False, "link_path": "/referrals/x/"},
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([("referrals", "0005_consent_token"), ("notifications", None)])
+    old_apps = executor.loader.project_state([("referrals", "0005_consent_token")]).apps
+    row = old_apps.get_model("referrals", "Notification").objects.get(pk=waiting.pk)
+    assert row.context == {"referral_id": referral.pk}
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Notification.objects.get(pk=waiting.pk).context["reference"] == "BH-2026-00077"
