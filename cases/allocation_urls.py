@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", allocation.offer_detail, name="offer_detail"),
     path("<int:pk>/propose/", allocation.offer_propose, name="offer_propose"),
     path("<int:pk>/return/", allocation.offer_return, name="offer_return"),
+    path("<int:pk>/withdraw/", allocation.offer_withdraw, name="offer_withdraw"),
 ]

@@ -180,6 +180,14 @@ class PlacementDeclineForm(DkfdsFormMixin, forms.Form):
     reason = forms.CharField(label=_("Hvorfor siger borgeren nej?"), max_length=300)
 
 
+class MoveOutForm(DkfdsFormMixin, forms.Form):
+    prefix = "moveout"
+    moved_out_on = date_field(_("Fraflyttet den"))
+    reason = forms.ChoiceField(
+        label=_("Hvorfor er borgeren flyttet?"), choices=Placement.MoveOutReason.choices, widget=forms.RadioSelect
+    )
+
+
 class SubsidyForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "subsidy"
     monthly_amount = KronerField(
@@ -233,23 +241,69 @@ class CaseCloseForm(DkfdsFormMixin, forms.Form):
 # --- Allocation: the association's offer and the caseworker's return ---------------
 
 
+class RentField(forms.DecimalField):
+    """A monthly rent as people type it: '5800', '5.800', '6.450,50', '6450,50 kr.'.
+    Øre are kept (two decimals at most); more decimals are refused, never rounded."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _("Skriv huslejen i kroner, fx 5800 eller 6.450,50."),
+        "max_decimal_places": _("Skriv højst to decimaler (øre), fx 6.450,50."),
+        "max_digits": _("Huslejen er for stor."),
+        "max_whole_digits": _("Huslejen er for stor."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for name in ("min", "max", "step"):
+            attrs.pop(name, None)
+        return {**attrs, "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("kr.").removesuffix("kr").strip().replace(" ", "").replace("\xa0", "")
+            if "," in value:  # Danish: '.' groups thousands, ',' starts the øre
+                value = value.replace(".", "").replace(",", ".")
+            elif value.count(".") > 1 or (value.count(".") == 1 and len(value.split(".")[1]) == 3):
+                value = value.replace(".", "")  # '5.800' is five thousand eight hundred
+        return super().to_python(value)
+
+
+class DwellingSelect(forms.Select):
+    """The dwelling list: each home carries its rent from the master data (to prefill the
+    rent and show a difference) and says when its department is under allocation stop."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rents: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        rent = self.rents.get(str(value))
+        if rent is not None:
+            option["attrs"]["data-rent"] = rent
+        return option
+
+
 class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
     dwelling = forms.ModelChoiceField(
         label=_("Lejemål"),
         queryset=None,
         empty_label=_("Vælg lejemål"),
-        help_text=_("Lejemål, der allerede er tilbudt og venter på svar, står ikke på listen."),
+        widget=DwellingSelect,
+        help_text=_(
+            "Lejemål, der venter på svar, eller som en borger har sagt ja til, står ikke på listen, "
+            "før en fraflytning er registreret."
+        ),
     )
-    monthly_rent = forms.DecimalField(
+    monthly_rent = RentField(
         label=_("Månedlig husleje (kr.)"),
-        min_value=0,
-        max_digits=9,
-        decimal_places=2,
-        error_messages={
-            "invalid": _("Skriv huslejen i kroner, fx 5800."),
-            "min_value": _("Huslejen kan ikke være negativ."),
-        },
-        help_text=_("Huslejen borgeren skal betale, før evt. tilskud."),
+        help_text=_("Huslejen borgeren skal betale, før evt. tilskud. Udfyldes med huslejen fra stamdata."),
     )
     available_from = date_field(_("Ledig fra"))
     answer_by = date_field(_("Svarfrist"), help_text=_("Hvornår kommunen senest skal svare."))
@@ -259,11 +313,24 @@ class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
         field = self.fields["dwelling"]
         field.queryset = dwellings
         # Grouped by department (optgroup); the queryset still validates the choice.
-        rooms = _("vær.")
+        rooms, stop = _("vær."), _("anvisningsstop")
         field.choices = [("", field.empty_label)] + [
-            (department, [(d.pk, f"{d} ({d.get_kind_display()}, {d.rooms} {rooms})") for d in group])
+            (
+                department,
+                [
+                    (
+                        d.pk,
+                        f"{d} ({d.get_kind_display()}, {d.rooms} {rooms})"
+                        + (f" – {stop}" if d.department.allocation_stop else ""),
+                    )
+                    for d in group
+                ],
+            )
             for department, group in groupby(dwellings, key=lambda d: d.department.name)
         ]
+        field.widget.rents = {str(d.pk): f"{d.monthly_rent:.2f}" for d in dwellings}
+        chosen = self.data.get(self.add_prefix("dwelling")) if self.is_bound else None
+        self.master_rent = next((d.monthly_rent for d in dwellings if str(d.pk) == chosen), None)
 
     def clean(self):
         cleaned = super().clean()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<str:reference>/botilbud/", actions.supported_accommodation_add, name="supported_accommodation"),
     path("<str:reference>/bolig/<str:step>/", actions.placement_step, name="placement_step"),
     path("<str:reference>/bolig-nej/", actions.placement_decline, name="placement_decline"),
+    path("<str:reference>/fraflytning/", actions.placement_move_out, name="placement_move_out"),
     path("<str:reference>/tilskud/", actions.subsidy_add, name="subsidy"),
     path("<str:reference>/tildel/", actions.case_assign, name="assign"),
     path("<str:reference>/luk/", actions.case_close, name="close"),

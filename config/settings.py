@@ -305,6 +305,8 @@ CASES_PER_PAGE = 25
 # The most the municipality pays in rent subsidy a month: a citizen whose rent ability
 # plus this covers the rent is a candidate for the dwelling.
 ALLOCATION_MAX_SUBSIDY = env.int("ALLOCATION_MAX_SUBSIDY", default=1500)
+# A monthly rent below this cannot be real (a typo such as 0 or 58 for 5800).
+RENT_FLOOR = env.int("RENT_FLOOR", default=500)
 
 # Sensitive text must never reach a log line: only ids and event names are logged.
 LOGGING = {

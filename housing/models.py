@@ -1,5 +1,7 @@
 """The housing world: associations, the city's districts, their estates and homes."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -8,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from housing.validators import validate_cvr
+from housing.validators import validate_cvr, validate_rent
 
 
 class HousingOrganisation(models.Model):
@@ -130,10 +132,7 @@ class Dwelling(models.Model):
     rooms = models.PositiveSmallIntegerField(_("antal værelser"), validators=[MinValueValidator(1)], default=1)
     area_m2 = models.PositiveSmallIntegerField(_("areal i m²"), validators=[MinValueValidator(1)])
     monthly_rent = models.DecimalField(
-        _("månedlig husleje (kr.)"),
-        max_digits=9,
-        decimal_places=2,
-        validators=[MinValueValidator(0)],
+        _("månedlig husleje (kr.)"), max_digits=9, decimal_places=2, validators=[validate_rent]
     )
 
     class Meta:
@@ -163,9 +162,12 @@ class VacancyOffer(models.Model):
         MATCHED = "matched", _("borger foreslået")
         ACCEPTED = "accepted", _("accepteret")
         RETURNED = "returned", _("returneret")
+        WITHDRAWN = "withdrawn", _("trukket tilbage")
 
     # Waiting for the municipality: the dwelling cannot be offered again meanwhile.
     OPEN_STATUSES = (Status.OFFERED, Status.MATCHED)
+    # The association may take an offer back until a citizen has said yes to it.
+    WITHDRAWABLE = OPEN_STATUSES
 
     class Step(models.TextChoices):
         """How far an accepted offer has come; the association prepares the lease by it."""
@@ -173,6 +175,11 @@ class VacancyOffer(models.Model):
         ACCEPTED = "accepted", _("borgeren har sagt ja")
         LEASE_SIGNED = "lease_signed", _("lejekontrakt underskrevet")
         MOVED_IN = "moved_in", _("flyttet ind")
+        MOVED_OUT = "moved_out", _("fraflyttet")
+
+    # A citizen has the home (said yes, signed or moved in): the dwelling cannot be
+    # offered again until a move-out is recorded or the placement ends in a no.
+    TAKEN_STEPS = (Step.ACCEPTED, Step.LEASE_SIGNED, Step.MOVED_IN)
 
     class ReturnReason(models.TextChoices):
         RENT_TOO_HIGH = "rent_too_high", _("Huslejen er for høj for målgruppen")
@@ -184,7 +191,7 @@ class VacancyOffer(models.Model):
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="offers", verbose_name=_("lejemål"))
     offered_on = models.DateField(_("tilbudt den"), default=timezone.localdate)
     monthly_rent = models.DecimalField(
-        _("månedlig husleje (kr.)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
+        _("månedlig husleje (kr.)"), max_digits=9, decimal_places=2, validators=[validate_rent]
     )
     available_from = models.DateField(_("ledig fra"))
     answer_by = models.DateField(_("svarfrist"))
@@ -217,3 +224,8 @@ class VacancyOffer(models.Model):
 
     def __str__(self):
         return f"Tilbud {self.pk}"
+
+    @property
+    def rent_difference(self) -> Decimal:
+        """How much the offered rent differs from the dwelling's rent in the master data."""
+        return self.monthly_rent - self.dwelling.monthly_rent

@@ -5,7 +5,7 @@ keep the offer's own rules and write its history.
 """
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -17,6 +17,17 @@ from django.utils.translation import gettext as _
 from config.audit import audit
 from config.submissions import existing_submission, save_once
 from housing.models import Dwelling, HousingOrganisation, VacancyOffer
+
+# A home offered long after it became vacant is a typing error (a wrong year).
+AVAILABLE_FROM_DAYS_BACK = 30
+
+
+def dwelling_is_taken(dwelling: Dwelling) -> bool:
+    """A citizen has the home through the allocation (said yes, signed or moved in) and no
+    move-out is recorded: it cannot be offered again."""
+    return VacancyOffer.objects.filter(
+        dwelling=dwelling, status=VacancyOffer.Status.ACCEPTED, step__in=VacancyOffer.TAKEN_STEPS
+    ).exists()
 
 
 @transaction.atomic
@@ -42,6 +53,34 @@ def offer_create(
         return existing  # the other post of a double submit got here first
     if VacancyOffer.objects.filter(dwelling=dwelling, status__in=VacancyOffer.OPEN_STATUSES).exists():
         raise ValidationError({"dwelling": _("Lejemålet er allerede tilbudt kommunen og venter på svar.")})
+    if dwelling_is_taken(dwelling):
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "En borger har sagt ja til lejemålet gennem kommunens anvisning. Det kan tilbydes igen, "
+                    "når fraflytningen er registreret."
+                )
+            }
+        )
+    if dwelling.department.allocation_stop:
+        raise ValidationError(
+            {
+                "dwelling": _(
+                    "%(department)s har anvisningsstop, så kommunen kan ikke anvise boligen. Udlej den på "
+                    "almindelig vis."
+                )
+                % {"department": dwelling.department.name}
+            }
+        )
+    if available_from < timezone.localdate() - timedelta(days=AVAILABLE_FROM_DAYS_BACK):
+        raise ValidationError(
+            {
+                "available_from": _(
+                    "Ledig fra-datoen ligger mere end %(days)s dage tilbage. Skriv den dato, boligen er ledig fra."
+                )
+                % {"days": AVAILABLE_FROM_DAYS_BACK}
+            }
+        )
     offer = VacancyOffer(
         dwelling=dwelling,
         monthly_rent=monthly_rent,

@@ -28,9 +28,19 @@ class Placement(models.Model):
         ACCEPTED = "accepted", _("accepteret af borgeren")
         LEASE_SIGNED = "lease_signed", _("lejekontrakt underskrevet")
         MOVED_IN = "moved_in", _("flyttet ind")
+        MOVED_OUT = "moved_out", _("fraflyttet")
         DECLINED = "declined", _("takket nej")
 
-    # A home on the way or reached: every status but declined. A citizen has one at a time.
+    class MoveOutReason(models.TextChoices):
+        OWN_WISH = "own_wish", _("Borgeren er flyttet efter eget ønske")
+        OTHER_HOME = "other_home", _("Borgeren er flyttet til en anden bolig")
+        SUPPORTED_ACCOMMODATION = "supported_accommodation", _("Borgeren er flyttet i botilbud")
+        EVICTION = "eviction", _("Lejemålet er opsagt (udsættelse)")
+        DEATH = "death", _("Borgeren er død")
+        OTHER = "other", _("Andet")
+
+    # A home on the way or reached: every status but declined and moved out. A citizen
+    # has one at a time.
     ACTIVE = (Status.PROPOSED, Status.ACCEPTED, Status.LEASE_SIGNED, Status.MOVED_IN)
     # The citizen has said yes to the home (and may have signed and moved in since).
     ACCEPTED_OR_LATER = (Status.ACCEPTED, Status.LEASE_SIGNED, Status.MOVED_IN)
@@ -42,6 +52,7 @@ class Placement(models.Model):
         "decline": ((Status.PROPOSED, Status.ACCEPTED), Status.DECLINED),
         "lease": ((Status.ACCEPTED,), Status.LEASE_SIGNED),
         "move_in": ((Status.ACCEPTED, Status.LEASE_SIGNED), Status.MOVED_IN),
+        "move_out": ((Status.MOVED_IN,), Status.MOVED_OUT),
     }
     # A decision on supported accommodation has no lease or move-in to record here.
     STEPS_WITHOUT_OFFER = ("decline",)
@@ -53,6 +64,11 @@ class Placement(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     declined_reason = models.CharField(_("begrundelse for nej"), max_length=300, blank=True)
     move_in_on = models.DateField(_("indflytning"), null=True, blank=True)
+    lease_signed_on = models.DateField(_("lejekontrakt underskrevet"), null=True, blank=True)
+    moved_out_on = models.DateField(_("fraflytning"), null=True, blank=True)
+    move_out_reason = models.CharField(
+        _("årsag til fraflytning"), max_length=30, choices=MoveOutReason.choices, blank=True
+    )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
@@ -66,6 +82,10 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="supported_accommodation") | Q(offer__isnull=False),
                 name="placement_home_needs_offer",
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=models.F("move_in_on")),
+                name="placement_moves_out_after_moving_in",
             ),
         ]
 

@@ -44,6 +44,10 @@ class Citizen(models.Model):
     class Meta:
         verbose_name = _("borger")
         verbose_name_plural = _("borgere")
+        constraints = [
+            # One citizen per CPR number: a second registration finds the first.
+            models.UniqueConstraint(fields=["cpr_hash"], condition=~Q(cpr_hash=""), name="citizen_cpr_once"),
+        ]
 
     def __str__(self):
         return f"Borger {self.pk}"

@@ -64,13 +64,18 @@ def offer_list_for(user: User, *, status: str = "") -> QuerySet[VacancyOffer]:
 
 def dwellings_offerable_by(user: User) -> QuerySet[Dwelling]:
     """The dwellings association staff may offer: their own organisation's, less those
-    already on offer (offered or with a citizen proposed)."""
+    already on offer (offered or with a citizen proposed) and those a citizen has (said
+    yes, signed or moved in, with no move-out recorded)."""
     open_offer = VacancyOffer.objects.filter(dwelling=OuterRef("pk"), status__in=VacancyOffer.OPEN_STATUSES)
+    taken = VacancyOffer.objects.filter(
+        dwelling=OuterRef("pk"), status=VacancyOffer.Status.ACCEPTED, step__in=VacancyOffer.TAKEN_STEPS
+    )
     return (
         Dwelling.objects.filter(
             department__organisation__staff__user=user, department__organisation__staff__active=True
         )
         .exclude(Exists(open_offer))
+        .exclude(Exists(taken))
         .select_related("department")
         .order_by("department__name", "address", "unit")
     )
@@ -82,7 +87,10 @@ def _with_a_home_on_the_way() -> Exists:
 
 def candidates_for_offer(user: User, offer: VacancyOffer) -> QuerySet[Case]:
     """Citizens who fit the dwelling: rent ability (plus the most subsidy we give) covers the
-    rent, the target group fits, no home already on the way; longest in shelter first."""
+    rent, the target group fits, no home already on the way; longest in shelter first.
+    Nobody fits a home in a department under allocation stop: it can only be returned."""
+    if offer.dwelling.department.allocation_stop:
+        return case_list_for(user).none()
     max_subsidy = settings.ALLOCATION_MAX_SUBSIDY
     return (
         case_list_for(user)

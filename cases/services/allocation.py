@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Placement, RentSubsidy
@@ -72,7 +73,7 @@ def _decline(
 def offer_return(*, offer: VacancyOffer, by: User, reason: str) -> VacancyOffer:
     """Hand an offered dwelling back to the association, with the reason (≈40 % are)."""
     offer = VacancyOffer.objects.select_for_update().get(pk=offer.pk)
-    if offer.status in (VacancyOffer.Status.ACCEPTED, VacancyOffer.Status.RETURNED):
+    if offer.status not in VacancyOffer.OPEN_STATUSES:
         raise ValidationError(_("Boligen er allerede %(status)s.") % {"status": offer.get_status_display()})
     if reason not in VacancyOffer.ReturnReason.values:
         raise ValidationError(_("Vælg en årsag."))
@@ -171,7 +172,7 @@ def _advance(placement: Placement, *, step: str) -> tuple[Placement, str | None]
 def _step_taken(placement: Placement, *, by: User, previous: str, event: str) -> None:
     """Save a step towards the home, log it, and tell the offer how far it has come
     (the placement's statuses and the offer's steps share their codes)."""
-    placement.save(update_fields=["status", "move_in_on"])
+    placement.save(update_fields=["status", "move_in_on", "lease_signed_on", "moved_out_on", "move_out_reason"])
     audit(
         placement,
         by=by,
@@ -241,22 +242,91 @@ def placement_withdraw(*, placement: Placement, by: User) -> Placement:
 
 
 @transaction.atomic
-def placement_lease_signed(*, placement: Placement, by: User) -> Placement:
-    """The citizen has signed the lease."""
+def placement_lease_signed(*, placement: Placement, by: User, signed_on: date | None = None) -> Placement:
+    """The citizen has signed the lease (today, unless another day is given)."""
+    signed_on = signed_on or timezone.localdate()
+    if signed_on > timezone.localdate():
+        raise ValidationError({"move_in_on": _("Lejekontrakten kan ikke være underskrevet i fremtiden.")})
     placement, previous = _advance(placement, step="lease")
     if previous is not None:
+        placement.lease_signed_on = signed_on
         _step_taken(placement, by=by, previous=previous, event="placement.lease")
     return placement
 
 
 @transaction.atomic
 def placement_move_in(*, placement: Placement, by: User, move_in_on: date) -> Placement:
-    """The citizen has moved in."""
+    """The citizen has moved in: recorded on or after the day itself, never before the
+    lease was signed."""
+    if move_in_on > timezone.localdate():
+        raise ValidationError(
+            {
+                "move_in_on": _(
+                    "Indflytningen kan først registreres på indflytningsdagen. Brug »Registrér borgerens ja« "
+                    "til en planlagt dato."
+                )
+            }
+        )
     placement, previous = _advance(placement, step="move_in")
     if previous is not None:
+        if placement.lease_signed_on and move_in_on < placement.lease_signed_on:
+            raise ValidationError(
+                {
+                    "move_in_on": _("Indflytningen kan ikke ligge før lejekontrakten blev underskrevet (%(date)s).")
+                    % {"date": placement.lease_signed_on.strftime("%d-%m-%Y")}
+                }
+            )
         placement.move_in_on = move_in_on
         _step_taken(placement, by=by, previous=previous, event="placement.move_in")
     return placement
+
+
+@transaction.atomic
+def placement_move_out(*, placement: Placement, by: User, moved_out_on: date, reason: str) -> Placement:
+    """The citizen has moved out (fraflytning): the dwelling is free to be offered again,
+    and the citizen may be helped to a new home."""
+    if reason not in Placement.MoveOutReason.values:
+        raise ValidationError({"reason": _("Vælg, hvorfor borgeren er flyttet.")})
+    if moved_out_on > timezone.localdate():
+        raise ValidationError({"moved_out_on": _("Fraflytningen kan først registreres, når den er sket.")})
+    placement, previous = _advance(placement, step="move_out")
+    if previous is not None:
+        if placement.move_in_on and moved_out_on < placement.move_in_on:
+            raise ValidationError(
+                {
+                    "moved_out_on": _("Fraflytningen kan ikke ligge før indflytningen (%(date)s).")
+                    % {"date": placement.move_in_on.strftime("%d-%m-%Y")}
+                }
+            )
+        placement.moved_out_on, placement.move_out_reason = moved_out_on, reason
+        _step_taken(placement, by=by, previous=previous, event="placement.move_out")
+    return placement
+
+
+@transaction.atomic
+def offer_withdraw(*, offer: VacancyOffer, by: User) -> VacancyOffer:
+    """The association takes an offer back before any citizen has said yes to it; a
+    citizen only proposed is told by the caseworker (the proposal is declined)."""
+    staff = association_staff_of(by)
+    offer = VacancyOffer.objects.select_for_update().select_related("dwelling__department").get(pk=offer.pk)
+    if staff is None or offer.dwelling.department.organisation_id != staff.organisation_id:
+        raise ValidationError(_("Du kan kun trække jeres egne tilbud tilbage."))
+    if offer.status == VacancyOffer.Status.WITHDRAWN:
+        return offer  # a double click
+    if offer.status not in VacancyOffer.WITHDRAWABLE:
+        raise ValidationError(
+            _("Tilbuddet kan ikke trækkes tilbage: boligen er %(status)s.") % {"status": offer.get_status_display()}
+        )
+    proposed = Placement.objects.select_for_update(of=("self",)).select_related("case", "offer")
+    for placement in proposed.filter(offer=offer, status=Placement.Status.PROPOSED):
+        _decline(
+            placement,
+            by=by,
+            reason=_("Boligorganisationen trak tilbuddet tilbage"),
+            event="placement.offer_withdrawn",
+            reoffer=False,
+        )
+    return housing.offer_outcome_record(offer=offer, by=by, status=VacancyOffer.Status.WITHDRAWN)
 
 
 @transaction.atomic

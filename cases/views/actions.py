@@ -234,6 +234,23 @@ def placement_decline(request, reference: str):
 
 
 @case_write
+def placement_move_out(request, reference: str):
+    return _case_action(
+        request,
+        reference,
+        form_class=forms.MoveOutForm,
+        context_key="move_out_form",
+        perform=lambda case, data: allocation.placement_move_out(
+            placement=_placement_of(case, request),
+            by=request.user,
+            moved_out_on=data["moved_out_on"],
+            reason=data["reason"],
+        ),
+        done_text=_("Fraflytningen er registreret. Boligen kan tilbydes igen, og borgeren kan få en ny bolig."),
+    )
+
+
+@case_write
 def subsidy_add(request, reference: str):
     return _case_action(
         request,

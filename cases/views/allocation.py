@@ -61,7 +61,12 @@ def offer_detail(request, pk: int, *, return_form=None, status=200):
     """One offer. Caseworkers see the fitting candidates; association staff only the outcome."""
     offer = selectors.get_offer_for(request.user, pk)
     can_allocate = works_the_homelessness_plan(request.user)
-    context = {"offer": offer, "can_allocate": can_allocate, "return_form": return_form or ReturnOfferForm()}
+    context = {
+        "offer": offer,
+        "can_allocate": can_allocate,
+        "can_withdraw": selectors.can_offer(request.user) and offer.status in offer.WITHDRAWABLE,
+        "return_form": return_form or ReturnOfferForm(),
+    }
     if can_allocate and offer.status == offer.Status.OFFERED:
         context["candidates"] = list(selectors.candidates_for_offer(request.user, offer)[:25])
     return render(request, "cases/offer_detail.html", context, status=status)
@@ -96,3 +101,18 @@ def offer_return(request, pk: int):
         redirect_to="allocation:offer_list",
         again=lambda form: offer_detail(request, pk, return_form=form, status=400),
     )
+
+
+@require_POST
+@role_required(Role.ASSOCIATION_STAFF)
+def offer_withdraw(request, pk: int):
+    """The association takes the offer back before a citizen has said yes."""
+    offer = selectors.get_offer_for(request.user, pk)
+    try:
+        services.offer_withdraw(offer=offer, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("allocation:offer_detail", pk=offer.pk)
+    messages.success(request, _("Tilbuddet er trukket tilbage. Kommunen kan ikke længere anvise boligen."))
+    return redirect("allocation:offer_list")

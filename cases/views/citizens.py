@@ -91,6 +91,7 @@ def case_page(request, case: Case, *, status: int = 200, **bound_forms):
         "can_propose": selectors.works_the_homelessness_plan(request.user),
         "open_stay": next((stay for stay in case.stays.all() if stay.left_on is None), None),
         "active_placement": active_placement,
+        "earlier_placements": [p for p in case.placements.all() if p.status not in p.ACTIVE],
         "offers": list(allocation_selectors.offers_for_case(request.user, case)[:10])
         if case.is_open and not active_placement
         else [],
@@ -106,6 +107,7 @@ def case_page(request, case: Case, *, status: int = 200, **bound_forms):
             initial={"move_in_on": active_placement.move_in_on} if active_placement else None
         ),
         "decline_form": forms.PlacementDeclineForm(),
+        "move_out_form": forms.MoveOutForm(),
         "subsidy_form": forms.SubsidyForm(),
         "assign_form": forms.CaseAssignForm(advisors=selectors.assignable_advisors(case)),
         "close_form": forms.CaseCloseForm(),

@@ -48,7 +48,7 @@ def test_a_home_from_offer_to_move_in_leaves_one_entry_per_step(caseworker, asso
     allocation.placement_accept(placement=placement, by=caseworker, move_in_on=today + timedelta(days=14))
     allocation.placement_accept(placement=placement, by=caseworker)  # a double submit changes nothing
     allocation.placement_lease_signed(placement=placement, by=caseworker)
-    allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=today + timedelta(days=14))
+    allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=today)
     subsidy = allocation.subsidy_grant(
         placement=placement,
         by=caseworker,

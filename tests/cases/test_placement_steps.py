@@ -20,6 +20,8 @@ def offered_steps(client, case) -> set[str]:
     steps = set(re.findall(rf"/cases/{case.reference}/bolig/(\w+)/", page))
     if f"/cases/{case.reference}/bolig-nej/" in page:
         steps.add("decline")
+    if f"/cases/{case.reference}/fraflytning/" in page:
+        steps.add("move_out")
     return steps
 
 
@@ -44,7 +46,7 @@ def placement_at(case, caseworker, status):
         ("proposed", {"accept", "withdraw", "decline"}),
         ("accepted", {"lease", "move_in", "decline"}),
         ("lease_signed", {"move_in"}),
-        ("moved_in", set()),
+        ("moved_in", {"move_out"}),
         ("supported_accommodation", {"decline"}),
     ],
 )
@@ -52,10 +54,10 @@ def test_the_page_offers_the_steps_the_service_takes(client, caseworker, case, s
     placement = placement_at(case, caseworker, status)
     client.force_login(caseworker)
     assert offered_steps(client, case) == set(placement.next_steps) == steps
-    for step in steps - {"decline"}:  # every offered step is one the service takes
+    for step in steps:  # every offered step is one the service takes
         assert placement.allows(step)
     move_in = (timezone.localdate() + timedelta(days=3)).isoformat()
-    for step in set(Placement.STEPS) - steps - {"decline"}:  # and a step not offered is refused
+    for step in set(Placement.STEPS) - steps - {"decline", "move_out"}:  # and a step not offered is refused
         url = reverse("cases:placement_step", args=[case.reference, step])
         response = client.post(url, {"placement": placement.pk, "placement-move_in_on": move_in})
         placement.refresh_from_db()
