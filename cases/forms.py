@@ -23,6 +23,8 @@ from cases.models import (
     SupportKind,
     TargetGroup,
 )
+from cases.selectors.citizens import citizen_already_registered
+from cases.validators import validate_birth_date, validate_not_future, validate_stay_start
 from config.forms import DkfdsFormMixin, KronerField, SubmissionTokenMixin, date_field, limited_text
 from housing.models import VacancyOffer
 
@@ -68,14 +70,32 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         empty_label=_("Ikke med i et forsøg"),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.existing_case = None  # a case of the same citizen the user may open
+
     def clean_cpr(self):
         cpr = self.cleaned_data["cpr"]
         if not cpr:
             return ""
         try:
-            return normalise_cpr(cpr)
+            cpr = normalise_cpr(cpr)
         except ValidationError as error:
             raise ValidationError(error.message_dict["cpr"]) from None
+        if self.user is not None:
+            token = self.cleaned_data.get("submission_token")
+            registered = citizen_already_registered(self.user, cpr, submission_token=token)
+            if registered is not None:
+                self.existing_case = registered.visible_case
+                raise ValidationError(registered.message, code="registered")
+        return cpr
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date:
+            validate_birth_date(birth_date)
+        return birth_date
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -87,8 +107,11 @@ class CitizenCaseForm(DkfdsFormMixin, SubmissionTokenMixin):
         cleaned = super().clean()
         if cleaned.get("shelter") and not cleaned.get("entered_on"):
             self.add_error("entered_on", _("Skriv, hvornår borgeren blev indskrevet."))
-        if cleaned.get("entered_on") and cleaned["entered_on"] > timezone.localdate():
-            self.add_error("entered_on", _("Datoen kan ikke ligge i fremtiden."))
+        if cleaned.get("entered_on"):
+            try:
+                validate_stay_start(cleaned["entered_on"])
+            except ValidationError as error:
+                self.add_error("entered_on", error)
         return cleaned
 
 
@@ -108,6 +131,7 @@ class JournalForm(DkfdsFormMixin, SubmissionTokenMixin):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("written_on", timezone.localdate())
         self.fields["corrects"].queryset = case.journal.all()
+        self.fields["written_on"].validators.append(validate_not_future)
         self.fields["corrects"].label_from_instance = lambda note: (
             f"{date_format(note.written_on, 'j. b. Y')}: {Truncator(note.text).chars(50)}"
         )
@@ -127,11 +151,19 @@ class StayStartForm(DkfdsFormMixin, forms.Form):
     shelter = forms.ModelChoiceField(label=_("Herberg"), queryset=Shelter.objects.filter(active=True))
     entered_on = date_field(_("Indskrevet"))
 
+    def clean_entered_on(self):
+        validate_stay_start(self.cleaned_data["entered_on"])
+        return self.cleaned_data["entered_on"]
+
 
 class StayEndForm(DkfdsFormMixin, forms.Form):
     prefix = "stayend"
     left_on = date_field(_("Udskrevet"))
     exit = forms.ChoiceField(label=_("Udskrevet til"), choices=ShelterStay.Exit.choices, widget=forms.RadioSelect)
+
+    def clean_left_on(self):
+        validate_not_future(self.cleaned_data["left_on"])
+        return self.cleaned_data["left_on"]
 
 
 class ActionPlanForm(DkfdsFormMixin, SubmissionTokenMixin):

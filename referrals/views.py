@@ -150,7 +150,7 @@ def _advisor_page(request, referral, *, can_change, status=200, **bound_forms):
             assign_form=forms.AssignForm(advisors=colleagues, initial={"assignee": own}),
             consent_form=forms.ConsentForm(),
             close_form=forms.CloseForm(),
-            case_form=CaseFromReferralForm(initial={"name": referral.resident_name}),
+            case_form=CaseFromReferralForm(initial={"name": referral.resident_name}, user=request.user),
             link_form=LinkCaseForm(),
         )
     context.update(bound_forms)
@@ -310,7 +310,7 @@ def referral_open_case(request, reference: str):
     referral = selectors.get_referral_for_change(request.user, reference)
     return form_action(
         request,
-        CaseFromReferralForm(request.POST),
+        CaseFromReferralForm(request.POST, user=request.user),
         perform=lambda data: case_bridge.case_open_from_referral(referral=referral, by=request.user, **data),
         done=_("Sagen er oprettet, og henvendelsen er afsluttet."),
         redirect_to=lambda case: reverse("cases:detail", args=[case.reference]),

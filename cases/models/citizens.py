@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.crypto import EncryptedTextField
+from cases.validators import validate_birth_date, validate_not_future
 from contacts.models import Team
 
 SHELTER_GOAL_DAYS = 90
@@ -32,7 +33,7 @@ class Citizen(models.Model):
     # Encrypted at rest; cpr_hash allows exact look-up without decrypting.
     cpr = EncryptedTextField(_("CPR-nummer"), blank=True)
     cpr_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
+    birth_date = models.DateField(_("fødselsdato"), null=True, blank=True, validators=[validate_birth_date])
     phone = models.CharField(_("telefon"), max_length=20, blank=True)
     max_rent = models.PositiveIntegerField(
         _("betalingsevne (kr. pr. måned)"),
@@ -124,7 +125,7 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    written_on = models.DateField(_("dato"), default=timezone.localdate)
+    written_on = models.DateField(_("dato"), default=timezone.localdate, validators=[validate_not_future])
     text = models.TextField(_("notat"), validators=[MaxLengthValidator(JOURNAL_MAX_LENGTH)])
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_at = models.DateTimeField(default=timezone.now)

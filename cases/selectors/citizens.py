@@ -6,13 +6,17 @@ only the cases assigned to them, never the rest of their team's. Everyone else �
 administrators, association staff, contact persons — sees nothing: 404.
 """
 
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from cases.crypto import lookup_hash
 from cases.models import (
     SHELTER_WARNING_DAYS,
     Case,
@@ -24,6 +28,7 @@ from cases.models import (
     ShelterStay,
 )
 from config.access import get_visible_or_404
+from config.db import Casefold
 from config.grants import granted
 from contacts.models import CONCERN_FUNCTIONS, Advisor
 from contacts.roles import Role, role_of
@@ -101,7 +106,9 @@ def _open_stay_entered() -> Subquery:
 SHELTER_FILTERS = {"shelter": 0, **{str(days): days for days in SHELTER_WARNING_DAYS}}
 
 
-def case_list_for(user: User, *, status: str = "open", search: str = "", shelter: str = "") -> QuerySet[Case]:
+def case_list_for(
+    user: User, *, status: str = "open", search: str = "", cpr_hash: str = "", shelter: str = ""
+) -> QuerySet[Case]:
     """The case list: open cases first by longest shelter stay, with what each row shows.
 
     search: every word must be in the name or the case number, in any order
@@ -113,8 +120,12 @@ def case_list_for(user: User, *, status: str = "open", search: str = "", shelter
         cases = cases.filter(closed_on__isnull=True)
     elif status == "closed":
         cases = cases.filter(closed_on__isnull=False)
+    if cpr_hash:
+        cases = cases.filter(citizen__cpr_hash=cpr_hash)
+    if search:
+        cases = cases.annotate(folded_name=Casefold("citizen__name"))
     for word in search.split()[:5]:
-        cases = cases.filter(Q(reference__icontains=word) | Q(citizen__name__icontains=word))
+        cases = cases.filter(Q(reference__icontains=word) | Q(folded_name__contains=word.casefold()))
     if shelter in SHELTER_FILTERS:
         cases = cases.filter(in_shelter_since__lte=timezone.localdate() - timedelta(days=SHELTER_FILTERS[shelter]))
     return cases.prefetch_related(
@@ -193,3 +204,43 @@ def works_the_homelessness_plan(user: User) -> bool:
 def find_case_for(user: User, reference: str) -> Case | None:
     """A case the user may see, by its reference typed in a form (None when not visible)."""
     return cases_visible_to(user).filter(reference=reference.strip().upper()).first()
+
+
+@dataclass(frozen=True)
+class AlreadyRegistered:
+    visible_case: Case | None  # a case of the citizen the user may open
+    message: str
+
+
+def citizen_already_registered(
+    user: User, cpr: str, *, submission_token: uuid.UUID | None = None
+) -> AlreadyRegistered | None:
+    """A citizen with this CPR number is registered already. The message names a case
+    only if the user may see it; otherwise it says whom to ask, and nothing else.
+    The case this very form registered (the same one-time token) does not count."""
+    cases = Case.objects.filter(citizen__cpr_hash=lookup_hash(cpr)).order_by("-opened_on", "-pk")
+    if submission_token:
+        cases = cases.exclude(submission_token=submission_token, created_by=user)
+    latest = cases.select_related("team").first()
+    if latest is None:
+        return None
+    visible = cases_visible_to(user).filter(pk__in=cases.values("pk")).order_by("-opened_on", "-pk").first()
+    if visible is not None:
+        message = _(
+            "Borgeren er allerede registreret i sag %(reference)s. Åbn sagen i stedet for at oprette en ny."
+        ) % {"reference": visible.reference}
+    else:
+        message = _(
+            "Borgeren er allerede registreret i Bindeled. Kontakt %(team)s, hvis du skal have adgang til sagen."
+        ) % {"team": latest.team.name}
+    return AlreadyRegistered(visible_case=visible, message=message)
+
+
+def case_list_search(text: str) -> dict[str, str]:
+    """What the case list's search keeps in the session: a whole CPR number only as its
+    look-up hash (and masked for the search box), any other text as typed."""
+    text = text.strip()[:100]
+    digits = text.replace("-", "").replace(" ", "")
+    if len(digits) == 10 and digits.isdigit():
+        return {"cpr_hash": lookup_hash(digits), "shown": f"{digits[:6]}-XXXX"}
+    return {"q": text, "shown": text}

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -13,9 +13,10 @@ from guardian.shortcuts import assign_perm
 from cases.cpr import cpr_birth_date, normalise_cpr
 from cases.crypto import lookup_hash
 from cases.models import Case, CaseConsent, CaseNote, Citizen, CohortGroup, Shelter
-from cases.selectors.citizens import can_assign
+from cases.selectors.citizens import can_assign, citizen_already_registered
 from cases.services.allocation import placements_release
 from cases.services.stays import stay_start
+from cases.validators import validate_birth_date
 from config.audit import audit
 from config.references import next_reference
 from config.submissions import existing_submission, save_once
@@ -28,6 +29,10 @@ def _check_cpr(cpr: str, birth_date: date | None) -> tuple[str, date | None]:
     cpr = normalise_cpr(cpr) if cpr else ""
     if cpr:
         derived = cpr_birth_date(cpr)
+        try:
+            validate_birth_date(derived)
+        except ValidationError as error:
+            raise ValidationError({"cpr": error.messages}) from None
         if birth_date and birth_date != derived:
             raise ValidationError({"birth_date": _("Fødselsdatoen passer ikke med CPR-nummeret.")})
         birth_date = derived
@@ -62,6 +67,8 @@ def citizen_case_open(
     if advisor is None:
         raise ValidationError(_("Kun kommunens sagsbehandlere og rådgivere kan oprette sager."))
     cpr, birth_date = _check_cpr(cpr, birth_date)
+    if cpr and (registered := citizen_already_registered(by, cpr)):
+        raise ValidationError({"cpr": registered.message})
     citizen = Citizen(
         name=name.strip(),
         cpr=cpr,
@@ -72,7 +79,14 @@ def citizen_case_open(
         target_group=target_group,
     )
     citizen.full_clean(exclude=["cpr_hash"])
-    citizen.save()
+    try:
+        with transaction.atomic():
+            citizen.save()
+    except IntegrityError:  # registered by someone else a moment ago (one citizen per CPR number)
+        registered = citizen_already_registered(by, cpr)
+        raise ValidationError(
+            {"cpr": registered.message if registered else _("Borgeren er allerede registreret.")}
+        ) from None
     case = Case.objects.create(
         reference=next_reference("SAG"),
         citizen=citizen,

@@ -6,10 +6,10 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import ActionPlan, Case, Placement, Shelter, ShelterStay, SupportAssignment, SupportKind
+from cases.validators import validate_not_future, validate_stay_start
 from config.audit import audit
 from config.submissions import existing_submission, save_once
 
@@ -21,8 +21,10 @@ def stay_start(*, case: Case, by: User, shelter: Shelter, entered_on: date) -> S
     case.ensure_open()
     if case.stays.filter(left_on__isnull=True).exists():
         raise ValidationError(_("Borgeren har allerede et igangværende herbergsophold."))
-    if entered_on > timezone.localdate():
-        raise ValidationError({"entered_on": _("Datoen kan ikke ligge i fremtiden.")})
+    try:
+        validate_stay_start(entered_on)
+    except ValidationError as error:
+        raise ValidationError({"entered_on": error.messages}) from None
     stay = ShelterStay.objects.create(case=case, shelter=shelter, entered_on=entered_on)
     audit(stay, by=by, event="stay.start", created=True, case=case.reference, shelter=shelter.pk)
     return stay
@@ -56,6 +58,19 @@ def stay_end(*, stay: ShelterStay, by: User, left_on: date, exit: str) -> Shelte
         return stay
     if left_on < stay.entered_on:
         raise ValidationError({"left_on": _("Udskrivningen kan ikke ligge før indskrivningen.")})
+    try:
+        validate_not_future(left_on)
+    except ValidationError as error:
+        raise ValidationError({"left_on": error.messages}) from None
+    if exit == ShelterStay.Exit.OWN_HOME:
+        home = stay.case.placements.filter(status=Placement.Status.MOVED_IN).order_by("-move_in_on").first()
+        if home and home.move_in_on and left_on < home.move_in_on:
+            raise ValidationError(
+                {
+                    "left_on": _("Borgeren flyttede først ind %(date)s. Udskriv til egen bolig fra den dag.")
+                    % {"date": home.move_in_on.strftime("%d-%m-%Y")}
+                }
+            )
     if exit in (ShelterStay.Exit.OWN_HOME, ShelterStay.Exit.SUPPORTED_ACCOMMODATION):
         missing = [text for text, _anchor in discharge_checklist(stay.case)]
         if missing:

@@ -29,16 +29,23 @@ def case_list(request):
     """The cases of the user's team and those assigned to them: longest in shelter first.
 
     A search for a citizen's name is posted and kept in the session, so the name never
-    stands in an address, the browser history or a server log.
+    stands in an address, the browser history or a server log. A whole CPR number is
+    found exactly, and only its look-up hash is kept.
     """
     if request.method == "POST":
-        request.session[CASE_SEARCH_KEY] = request.POST.get("q", "").strip()[:100]
+        typed, kept = request.POST.get("q", ""), request.session.get(CASE_SEARCH_KEY) or {}
+        if not (isinstance(kept, dict) and kept.get("cpr_hash") and typed.strip() == kept.get("shown")):
+            request.session[CASE_SEARCH_KEY] = selectors.case_list_search(typed)
         filters = {"status": request.POST.get("status", "open"), "herberg": request.POST.get("herberg", "")}
         return redirect(f"{reverse('cases:list')}?{urlencode({k: v for k, v in filters.items() if v})}")
     status = request.GET.get("status", "open")
     shelter = request.GET.get("herberg", "")
-    search = request.session.get(CASE_SEARCH_KEY, "")
-    cases = selectors.case_list_for(request.user, status=status, search=search, shelter=shelter)
+    search = request.session.get(CASE_SEARCH_KEY) or {}
+    if isinstance(search, str):  # a session from before CPR search
+        search = {"q": search, "shown": search}
+    cases = selectors.case_list_for(
+        request.user, status=status, search=search.get("q", ""), cpr_hash=search.get("cpr_hash", ""), shelter=shelter
+    )
     page = Paginator(cases, settings.CASES_PER_PAGE).get_page(request.GET.get("side"))
     return render(
         request,
@@ -47,7 +54,7 @@ def case_list(request):
             "page": page,
             "status": status,
             "shelter": shelter,
-            "q": search,
+            "q": search.get("shown", ""),
             "can_register": selectors.works_the_homelessness_plan(request.user),
             "goal_days": SHELTER_GOAL_DAYS,
             "warning_days": SHELTER_WARNING_DAYS,
@@ -60,7 +67,7 @@ def case_list(request):
 @role_required(Role.CASEWORKER)
 def case_new(request):
     """Register a citizen and open a homelessness pathway."""
-    form = forms.CitizenCaseForm(request.POST or None)
+    form = forms.CitizenCaseForm(request.POST or None, user=request.user)
     if request.method != "POST":
         return render(request, "cases/case_new.html", {"form": form})
     return form_action(
