@@ -166,8 +166,9 @@ def form_action(
         except ValidationError as error:
             add_validation_errors(form, error)
         else:
-            if done:  # None when the next page says it itself (a receipt)
-                messages.success(request, done(result) if callable(done) else done)
+            text = done(result) if callable(done) else done
+            if text:  # none when the next page says it itself (a receipt)
+                messages.success(request, text)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return again(form)
 

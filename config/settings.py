@@ -246,8 +246,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
-# Publishing from a web request tries once more, quickly; the outbox sweeper does the rest.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Publishing from a web request tries once: a retry would add a whole socket timeout
+# (a hung Redis with the connection open cost 9 s). The outbox sweeper sends it later.
+CELERY_TASK_PUBLISH_RETRY = False
+# Celery 6 changes this default; a task cut off by a lost broker connection is run again
+# (acks_late), which the outbox's tasks are made for.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     # Re-send what the broker lost or the mail server refused (the outbox sweeper).
     "notifications-sweep": {"task": "notifications.tasks.notifications_sweep", "schedule": 60.0},

@@ -80,9 +80,17 @@ def referral_new(request):
     return form_action(
         request,
         form,
-        perform=lambda data: filing.referral_file(reporter=request.user, **data)[0],
-        done=None,
-        redirect_to=lambda referral: reverse("referrals:receipt", args=[referral.reference]),
+        perform=lambda data: filing.referral_file(reporter=request.user, **data),
+        done=lambda filed: (
+            None
+            if filed[1]
+            else _(
+                "Du har allerede sendt denne bekymring for lidt siden. Den har referencen %(reference)s – "
+                "der er ikke oprettet en ny."
+            )
+            % {"reference": filed[0].reference}
+        ),
+        redirect_to=lambda filed: reverse("referrals:receipt", args=[filed[0].reference]),
         again=lambda form: render(request, "referrals/new.html", {"form": form}),
     )
 

@@ -1,7 +1,7 @@
 """Registering a citizen, handing a case on, the journal, consents, closing and reopening."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -116,6 +116,16 @@ def case_assign(*, case: Case, by: User, user: User) -> None:
     audit(case, by=by, event="case.assign", changes={"assigned": (None, user.get_username())})
 
 
+# The same note by the same author within this time is the same note sent twice.
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def _same_note_just_written(case: Case, author: User, written_on: date, text: str) -> CaseNote | None:
+    words = " ".join(text.split())
+    recent = case.journal.filter(author=author, written_on=written_on, created_at__gte=timezone.now() - REPEAT_WINDOW)
+    return next((note for note in recent if " ".join(note.text.split()) == words), None)
+
+
 @transaction.atomic
 def case_note_add(
     *,
@@ -131,11 +141,14 @@ def case_note_add(
         return existing
     if corrects is not None and corrects.case_id != case.pk:
         raise ValidationError(_("Rettelsen skal høre til samme sag."))
+    written_on = written_on or timezone.localdate()
+    if repeat := _same_note_just_written(case, by, written_on, text):
+        return repeat  # the form sent again (the back button): the first note stands
     note = CaseNote(
         case=case,
         author=by,
         text=text.strip(),
-        written_on=written_on or timezone.localdate(),
+        written_on=written_on,
         corrects=corrects,
         submission_token=submission_token,
     )

@@ -89,6 +89,8 @@ def referral_file(
         address, unit = dwelling.address, dwelling.unit
     if not address.strip():
         raise ValidationError(_("Vælg et lejemål, eller skriv adressen."))
+    if repeat := _same_concern_just_filed(reporter, department, dwelling, address, unit, description):
+        return repeat, False  # the form sent again (the back button): the first concern stands
     try:
         with transaction.atomic():
             referral = _create_referral(
@@ -113,6 +115,25 @@ def referral_file(
             return existing, False
         raise
     return referral, True
+
+
+# The same concern from the same reporter within this time is the same concern sent twice.
+REPEAT_WINDOW = timedelta(hours=1)
+
+
+def _same_concern_just_filed(
+    reporter: User, department: Department, dwelling: Dwelling | None, address: str, unit: str, description: str
+) -> Referral | None:
+    """The concern this reporter filed within the hour about the same home with the same
+    words, if any: a restored form (the back button) must not make a second one."""
+    recent = Referral.objects.filter(
+        reporter=reporter, department=department, created_at__gte=timezone.now() - REPEAT_WINDOW
+    )
+    recent = (
+        recent.filter(dwelling=dwelling) if dwelling is not None else recent.filter(place_key=place_key(address, unit))
+    )
+    words = " ".join(description.split())
+    return next((r for r in recent.order_by("-created_at") if " ".join(r.description.split()) == words), None)
 
 
 def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields: Any) -> Referral:

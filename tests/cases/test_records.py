@@ -389,3 +389,16 @@ def test_others_cannot_reopen_a_case(client, request, persona, closed_case):
     assert client.post(reverse("cases:reopen", args=[closed_case.reference])).status_code == 404
     closed_case.refresh_from_db()
     assert not closed_case.is_open
+
+
+def test_the_same_journal_note_sent_again_with_a_fresh_form_is_saved_once(client, caseworker, case):
+    client.force_login(caseworker)
+    url = reverse("cases:journal", args=[case.reference])
+    for _ in range(2):  # the back button: the same words, a new one-time token
+        data = {
+            "journal-written_on": today(),
+            "journal-text": "Borgeren er orienteret.",
+            "journal-submission_token": str(uuid.uuid4()),
+        }
+        assert client.post(url, data).status_code == 302
+    assert case.journal.filter(text="Borgeren er orienteret.").count() == 1

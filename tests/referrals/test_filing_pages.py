@@ -76,6 +76,26 @@ def test_posting_the_same_form_twice_makes_one_concern(client, accepted_reporter
     assert first.url == second.url
 
 
+def test_the_same_concern_sent_again_with_a_fresh_form_shows_the_first(client, accepted_reporter, department):
+    """The back button brings the form back with a new one-time token: the content
+    (reporter, department, home, words) tells it is the same concern."""
+    client.force_login(accepted_reporter)
+    first = client.post(reverse("referrals:new"), referral_form_data(department))
+    emails = Notification.objects.count()
+    again = referral_form_data(department, description="Følsom beskrivelse:  børnene er alene hjemme om natten. ")
+    second = client.post(reverse("referrals:new"), again, follow=True)
+    assert Referral.objects.count() == 1 and Notification.objects.count() == emails
+    assert second.redirect_chain[0][0] == first.url
+    assert "Du har allerede sendt denne bekymring" in second.content.decode()
+
+
+def test_a_different_concern_about_the_same_home_is_filed(client, accepted_reporter, department):
+    client.force_login(accepted_reporter)
+    client.post(reverse("referrals:new"), referral_form_data(department))
+    client.post(reverse("referrals:new"), referral_form_data(department, description="Nu råber de også om natten."))
+    assert Referral.objects.count() == 2
+
+
 def test_errors_are_danish_listed_at_the_top_and_keep_what_was_typed(client, accepted_reporter, department):
     client.force_login(accepted_reporter)
     data = referral_form_data(department, categories=[], source="", address="")

@@ -281,3 +281,38 @@ def test_a_case_file_is_rendered_by_a_real_worker_while_the_page_shows_progress(
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert "Aktindsigt Borgersen" in text and "010190-1234" in text
     assert "Aktindsigt Borgersen" not in worker.log()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_filing_costs_one_short_timeout_when_a_connected_redis_hangs(
+    settings, client, accepted_reporter, department, redis_server
+):
+    """Redis answers one publish, then hangs with the connection still open (stopped,
+    not dead): the web process's next publishes must each give up within one socket
+    timeout, not retry on top of it (that took 9 s)."""
+    import os
+    import signal
+
+    from django.urls import reverse
+
+    from notifications.services import broker_circuit
+    from notifications.tasks import notification_send
+
+    with broker_at(settings, redis_server.url()):
+        notification_send.delay(0)  # a healthy publish: the connection is open now
+        os.kill(redis_server.process.pid, signal.SIGSTOP)
+        try:
+            timings = []
+            for _worker in range(3):  # whichever web worker takes the next filing
+                broker_circuit.reset()
+                client.force_login(accepted_reporter)
+                started = time.monotonic()
+                response = client.post(
+                    reverse("referrals:new"), referral_form_data(department, description=str(_worker))
+                )
+                timings.append(time.monotonic() - started)
+                assert response.status_code == 302
+        finally:
+            os.kill(redis_server.process.pid, signal.SIGCONT)
+    assert max(timings) < 5, f"filings took {', '.join(f'{t:.1f}' for t in timings)} s against a hung Redis"
