@@ -39,7 +39,7 @@ def test_acceptance_expires_after_a_year(file_referral, accepted_reporter):
 
 
 def test_filing_gives_a_yearly_running_reference_and_history(file_referral):
-    first, second = file_referral(), file_referral()
+    first, second = file_referral(), file_referral(description="Nu er der også larm om natten.")
     year = timezone.localdate().year
     assert first.reference == f"BH-{year}-00001"
     assert second.reference == f"BH-{year}-00002"
@@ -212,7 +212,7 @@ def test_close_needs_an_outcome_and_tells_the_reporter(file_referral, advisor, a
 
 
 def test_closing_as_duplicate_links_the_original(file_referral, advisor):
-    original, repeat = file_referral(), file_referral()
+    original, repeat = file_referral(), file_referral(description="Samme beboer, skrevet af en anden nabo.")
     with pytest.raises(ValidationError, match="referencen"):
         handling.referral_close(referral=repeat, by=advisor, outcome=Referral.Outcome.DUPLICATE)
     handling.referral_close(referral=repeat, by=advisor, outcome=Referral.Outcome.DUPLICATE, duplicate_of=original)
