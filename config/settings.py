@@ -297,8 +297,13 @@ if not CPR_LOOKUP_KEY:
         raise ImproperlyConfigured("CPR_LOOKUP_KEY must be set when DEBUG is off.")
     CPR_LOOKUP_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="
 
-# A concern must be acknowledged within this many working days (Danish holidays skipped).
+# A concern must be acknowledged within this many working days (Danish holidays skipped);
+# an acute one within this many hours of office time (the same working day when it comes
+# in before the last hours). Office hours are whole hours on the 24-hour clock.
 REFERRAL_ACK_WORKING_DAYS = env.int("REFERRAL_ACK_WORKING_DAYS", default=1)
+REFERRAL_ACUTE_ACK_OFFICE_HOURS = env.float("REFERRAL_ACUTE_ACK_OFFICE_HOURS", default=2)
+OFFICE_OPENS = env.int("OFFICE_OPENS", default=8)
+OFFICE_CLOSES = env.int("OFFICE_CLOSES", default=16)
 # Contact persons accept the confidentiality rules again after this many days.
 RULES_ACCEPTANCE_DAYS = env.int("RULES_ACCEPTANCE_DAYS", default=365)
 RULES_VERSION = "2026-1"

@@ -147,11 +147,14 @@ class NoteForm(DkfdsFormMixin, SubmissionTokenMixin):
 class MessageForm(DkfdsFormMixin, SubmissionTokenMixin):
     prefix = "message"
 
-    text = limited_text(_("Besked til indberetteren"), limit=TEXT_MAX_LENGTH, rows=3)
-    shareable = forms.BooleanField(
-        label=_("Må deles med indberetteren"),
-        required=False,
-        help_text=_("Indberetteren ser kun beskeden, hvis beboerens samtykke også er registreret."),
+    text = limited_text(
+        _("Besked til indberetteren"),
+        limit=TEXT_MAX_LENGTH,
+        rows=3,
+        help_text=_(
+            "Indberetteren kan læse beskeden, når beboerens samtykke er registreret, og får en e-mail om det. "
+            "Skriv kun det, beboeren har sagt ja til at dele. Noget, kun I må se, er en intern note."
+        ),
     )
 
 

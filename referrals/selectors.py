@@ -8,6 +8,7 @@ Everyone else sees nothing. A concern the user may not see is a 404.
 """
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
@@ -16,7 +17,7 @@ from django.utils import timezone
 from cases.models import CaseConsent
 from config.access import get_visible_or_404
 from config.grants import granted
-from contacts.models import CONCERN_FUNCTIONS, Advisor
+from contacts.models import CONCERN_FUNCTIONS, Advisor, Appointment, ContactPerson
 from contacts.roles import Role, role_of
 from contacts.selectors import dwellings_served_by
 from housing.models import Department, District, Dwelling
@@ -98,12 +99,14 @@ def is_reporter_view(user: User, referral: Referral) -> bool:
 
 
 def reporter_referrals(user: User) -> QuerySet[Referral]:
-    """'My concerns': reference, date, department and status only."""
+    """'My concerns': reference, date, department, home, what worried them and the
+    coarse status, so a contact person tells their concerns apart; never more."""
     return (
         referrals_visible_to(user)
         .filter(reporter=user)
         .select_related("department")
-        .only("reference", "created_at", "status", "department__name", "is_acute")
+        .prefetch_related(Prefetch("categories", queryset=ReferralCategory.objects.order_by("code")))
+        .only("reference", "created_at", "status", "department__name", "is_acute", "address", "unit")
         .order_by("-created_at")
     )
 
@@ -164,18 +167,38 @@ def queue_counts(user: User, *, now: datetime | None = None) -> dict[str, int]:
     )
 
 
-def earlier_referrals_same_place(user: User, referral: Referral) -> list[Referral]:
-    """Other concerns about the same home that this advisor may see ("3 earlier concerns here")."""
+def other_referrals_same_place(user: User, referral: Referral) -> tuple[list[Referral], list[Referral]]:
+    """The concerns about the same home that this advisor may see, filed before this one
+    ("3 earlier concerns here") and, apart, those filed after it."""
     same_place = Q(department_id=referral.department_id, place_key=referral.place_key)
     if referral.dwelling_id:
         same_place |= Q(dwelling_id=referral.dwelling_id)
-    return list(
+    others = (
         referrals_visible_to(user)
         .filter(same_place)
         .exclude(pk=referral.pk)
         .only("reference", "created_at", "status", "outcome")
-        .order_by("-created_at")[:20]
+        .order_by("-created_at")
     )
+    earlier = list(others.filter(created_at__lt=referral.created_at)[:20])
+    later = list(others.filter(created_at__gte=referral.created_at)[:20])
+    return earlier, later
+
+
+def reporter_of(referral: Referral) -> dict[str, Any]:
+    """Who filed the concern, for the advisor to call back: name, capacity in the
+    department (lead caretaker, board member, volunteer) and phone."""
+    person = ContactPerson.objects.filter(user_id=referral.reporter_id).select_related("user").first()
+    appointment = (
+        Appointment.objects.filter(contact_person=person, department_id=referral.department_id).first()
+        if person
+        else None
+    )
+    return {
+        "name": referral.reporter.get_full_name() or referral.reporter.get_username(),
+        "capacity": appointment.get_capacity_display() if appointment else "",
+        "phone": person.phone if person else "",
+    }
 
 
 def duplicate_candidates(user: User, referral: Referral) -> QuerySet[Referral]:

@@ -145,9 +145,12 @@ def _reporter_page(request, referral, *, follow_up_form=None, status=200):
 
 def _advisor_page(request, referral, *, can_change, status=200, **bound_forms):
     """The advisor's case page; the action forms only for those who may act on it."""
+    earlier, later = selectors.other_referrals_same_place(request.user, referral)
     context = {
+        "earlier": earlier,
+        "later": later,
         "referral": selectors.referral_detail_for_advisor(referral),
-        "earlier": selectors.earlier_referrals_same_place(request.user, referral),
+        "reporter": selectors.reporter_of(referral),
         "can_change": can_change,
     }
     if can_change:
@@ -271,9 +274,9 @@ def referral_consent(request, reference: str):
 @role_required(Role.ADVISOR)
 def referral_message(request, reference: str):
     def done_text(referral, message):
-        if message.shareable and referral.consent_to_share:
+        if selectors.reporter_may_hear_more(referral):
             return _("Beskeden er sendt. Indberetteren kan se den.")
-        return _("Beskeden er gemt. Indberetteren kan ikke se den uden samtykke og deling.")
+        return _("Beskeden er gemt. Indberetteren kan se den, når beboerens samtykke er registreret.")
 
     return _advisor_form_action(
         request,
@@ -284,7 +287,6 @@ def referral_message(request, reference: str):
             referral=referral,
             by=request.user,
             text=data["text"],
-            shareable=data["shareable"],
             submission_token=data["submission_token"],
         ),
         done_text=done_text,

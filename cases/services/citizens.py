@@ -16,6 +16,7 @@ from cases.models import Case, CaseConsent, CaseNote, Citizen, CohortGroup, Shel
 from cases.selectors.citizens import can_assign, citizen_already_registered
 from cases.services.allocation import placements_release
 from cases.services.stays import stay_start
+from cases.signals import reporter_consent_given
 from cases.validators import validate_birth_date
 from config.audit import audit
 from config.references import next_reference
@@ -194,6 +195,8 @@ def case_consent_record(
     consent, created = save_once(consent, case=case, recorded_by=by)
     if created:
         audit(consent, by=by, event="consent.give", created=True, case=case.reference, scope=scope, method=method)
+        if scope == CaseConsent.Scope.REPORTER:
+            reporter_consent_given.send(sender=CaseConsent, case=case, consent=consent)
     return consent
 
 

@@ -22,21 +22,46 @@ from referrals.models import AcuteReason, Category, Referral, ReferralCategory, 
 from referrals.services.history import email_context, record
 
 
-def acknowledge_deadline(start: datetime, working_days: int | None = None) -> datetime:
-    """The moment a concern filed at `start` must be acknowledged by: N Danish working days on."""
-    days = settings.REFERRAL_ACK_WORKING_DAYS if working_days is None else working_days
-    local = timezone.localtime(start)
+def _closed_days(year: int) -> holidays.HolidayBase:
     # Public holidays plus the days municipal offices close (Christmas Eve, New Year's
     # Eve, Constitution Day, 1 May): python-holidays' "optional" category for Denmark.
-    danish_holidays = holidays.country_holidays(
-        "DK", years=range(local.year, local.year + 2), categories=("public", "optional")
-    )
+    return holidays.country_holidays("DK", years=range(year, year + 2), categories=("public", "optional"))
+
+
+def acknowledge_deadline(start: datetime, working_days: int | None = None, *, acute: bool = False) -> datetime:
+    """The moment a concern filed at `start` must be acknowledged by: N Danish working
+    days on, or for an acute concern a few hours of office time (the same working day
+    when it comes in early enough)."""
+    if acute:
+        return _office_hours_on(start, hours=settings.REFERRAL_ACUTE_ACK_OFFICE_HOURS)
+    days = settings.REFERRAL_ACK_WORKING_DAYS if working_days is None else working_days
+    local = timezone.localtime(start)
+    closed = _closed_days(local.year)
     current = local
     while days > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5 and current.date() not in danish_holidays:
+        if current.weekday() < 5 and current.date() not in closed:
             days -= 1
     return current
+
+
+def _office_hours_on(start: datetime, *, hours: float) -> datetime:
+    """`hours` of office time (OFFICE_OPENS to OFFICE_CLOSES on working days) after start."""
+    local = timezone.localtime(start)
+    closed = _closed_days(local.year)
+    remaining = timedelta(hours=hours)
+    current = local
+    while True:
+        opens = current.replace(hour=settings.OFFICE_OPENS, minute=0, second=0, microsecond=0)
+        closes = current.replace(hour=settings.OFFICE_CLOSES, minute=0, second=0, microsecond=0)
+        if current.weekday() >= 5 or current.date() in closed or current >= closes:
+            current = (opens + timedelta(days=1)).replace(hour=0)
+            continue
+        current = max(current, opens)
+        if current + remaining <= closes:
+            return current + remaining
+        remaining -= closes - current
+        current = (opens + timedelta(days=1)).replace(hour=0)
 
 
 def place_key(address: str, unit: str) -> str:
@@ -145,7 +170,7 @@ def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields
         is_acute=bool(acute_reasons),
         acute_reasons=sorted(set(acute_reasons)),
         created_at=now,
-        acknowledge_due_at=acknowledge_deadline(now),
+        acknowledge_due_at=acknowledge_deadline(now, acute=bool(acute_reasons)),
     )
     referral.full_clean(exclude=["reporter", "department", "dwelling", "acknowledge_due_at"])
     referral.save()

@@ -114,7 +114,7 @@ def referral_consent_record(
     )
     if not created:
         return consent
-    before = referral.consent_to_share
+    before, could_hear = referral.consent_to_share, reporter_may_hear_more(referral)
     referral.consent_to_share = given
     referral.save(update_fields=["consent_to_share", "updated_at"])
     record(
@@ -124,14 +124,29 @@ def referral_consent_record(
         detail=consent.get_method_display(),
         changes={"consent_to_share": (before, given)},
     )
+    if given and not could_hear:
+        news_for_reporter(referral, key=f"consent:{consent.pk}")
     return consent
+
+
+def news_for_reporter(referral: Referral, *, key: str) -> None:
+    """Consent has just made the advisor's messages visible: tell the reporter there is
+    news (the e-mail says only that, and where to read it)."""
+    if referral.messages.filter(shareable=True).exists():
+        notification_queue(
+            recipient=referral.reporter,
+            template="referral_message",
+            context=email_context(referral),
+            dedupe_key=f"news:{referral.pk}:{key}",
+        )
 
 
 @transaction.atomic
 def referral_message_send(
-    *, referral: Referral, by: User, text: str, shareable: bool, submission_token: uuid.UUID | None = None
+    *, referral: Referral, by: User, text: str, shareable: bool = True, submission_token: uuid.UUID | None = None
 ) -> ReporterMessage:
-    """Write to the reporter. They see it only if shareable and consent is recorded."""
+    """Write to the reporter. They read it once the resident's consent is recorded (and
+    get an e-mail then). Anything not for the reporter is an internal note instead."""
     referral = Referral.objects.get(pk=referral.pk)
     scope = {"referral": referral, "author": by}
     if existing := existing_submission(ReporterMessage, submission_token, **scope):

@@ -167,14 +167,35 @@ def test_the_same_follow_up_twice_adds_once(file_referral, accepted_reporter):
     assert again.pk == first.pk and referral.follow_ups.count() == 1
 
 
-def test_shareable_message_with_consent_notifies_the_reporter(file_referral, advisor, accepted_reporter):
+def test_the_reporter_hears_of_a_message_when_consent_lets_them_read_it(file_referral, advisor, accepted_reporter):
     referral = file_referral()
-    handling.referral_message_send(referral=referral, by=advisor, text="Vi har talt med beboeren.", shareable=True)
-    assert not Notification.objects.filter(template="referral_message").exists()  # no consent yet
+    news = Notification.objects.filter(template="referral_message", recipient=accepted_reporter)
+    handling.referral_message_send(referral=referral, by=advisor, text="Vi har talt med beboeren.")
+    assert not news.exists()  # no consent yet: nothing to read
     handling.referral_consent_record(referral=referral, by=advisor, given=True, method="written")
+    assert news.count() == 1  # the consent makes the first message readable
+    handling.referral_consent_record(referral=referral, by=advisor, given=True, method="oral")
+    assert news.count() == 1  # consent again: nothing new to read
     referral.refresh_from_db()
-    handling.referral_message_send(referral=referral, by=advisor, text="Hun får hjælp nu.", shareable=True)
-    assert Notification.objects.filter(template="referral_message", recipient=accepted_reporter).count() == 1
+    handling.referral_message_send(referral=referral, by=advisor, text="Hun får hjælp nu.")
+    assert news.count() == 2
+
+
+def test_consent_on_the_linked_case_tells_the_reporter_there_is_news(file_referral, advisor, accepted_reporter):
+    from cases.models import CaseConsent
+    from cases.services.citizens import case_consent_record
+    from referrals.services.case_bridge import case_open_from_referral
+
+    referral = file_referral()
+    handling.referral_message_send(referral=referral, by=advisor, text="Beboeren har fået en bolig.")
+    case = case_open_from_referral(
+        referral=referral, by=advisor, name="Beboer", max_rent=4000, target_group="single_adult"
+    )
+    news = Notification.objects.filter(template="referral_message", recipient=accepted_reporter)
+    assert not news.exists()
+    case_consent_record(case=case, by=advisor, scope=CaseConsent.Scope.REPORTER, method="written")
+    assert news.count() == 1
+    assert "Beboer" not in str(news.get().context)
 
 
 def test_follow_up_reaches_the_assigned_advisor_only(file_referral, advisor, accepted_reporter, district):

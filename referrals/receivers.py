@@ -1,0 +1,20 @@
+"""Concerns listen to what happens on the cases they are linked to."""
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from cases.models import Case, CaseConsent
+from cases.signals import reporter_consent_given
+from referrals.services.handling import news_for_reporter
+
+
+@receiver(reporter_consent_given)
+def tell_reporters_there_is_news(sender: Any, *, case: Case, consent: CaseConsent, **kwargs: Any) -> None:
+    """Consent on the case lets the reporters of its concerns read the shared messages:
+    those who could not read them before get an e-mail that there is news."""
+    others = case.consents.filter(scope=CaseConsent.Scope.REPORTER, withdrawn_on__isnull=True).exclude(pk=consent.pk)
+    if others.exists():
+        return  # they could read them already
+    for referral in case.referrals.filter(consent_to_share=False).select_related("department", "reporter"):
+        news_for_reporter(referral, key=f"case-consent:{consent.pk}")
