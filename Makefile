@@ -6,9 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
-DEV_ENV := DEBUG=true
+PORT ?= 8000
+DEV_ENV := DEBUG=true SITE_URL=http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint deps messages clean check-deploy worker
+.PHONY: run reset-demo test lint deps messages clean check-deploy worker
 
 deps: $(STAMP) $(NPM_STAMP) messages
 
@@ -32,8 +33,15 @@ run: deps
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	@echo ""
-	@echo "Bindeled kører på http://127.0.0.1:8000  (stop med Ctrl-C)"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Bindeled kører på http://127.0.0.1:$(PORT)  (stop med Ctrl-C)"
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Start the demo over: a new, empty database with the demo world (then `make run`).
+reset-demo: deps
+	rm -f var/db.sqlite3
+	mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
+	$(DEV_ENV) $(PY) manage.py seed_demo
 
 test: deps
 	$(PY) -m pytest $(PYTEST_ARGS)

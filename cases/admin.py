@@ -3,27 +3,28 @@
 from django.contrib import admin
 
 from cases.models import Cohort, CohortGroup, Shelter, SupportKind
+from config.fields import HostileInputAdminMixin
 
 
 @admin.register(Shelter)
-class ShelterAdmin(admin.ModelAdmin):
+class ShelterAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "active"]
     list_filter = ["active"]
     search_fields = ["name"]
 
 
 @admin.register(SupportKind)
-class SupportKindAdmin(admin.ModelAdmin):
+class SupportKindAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
-class CohortGroupInline(admin.TabularInline):
+class CohortGroupInline(HostileInputAdminMixin, admin.TabularInline):
     model = CohortGroup
     extra = 1
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = ["name", "started_on"]
     inlines = [CohortGroupInline]

@@ -5,8 +5,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
-from django.shortcuts import redirect, resolve_url
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import patch_cache_control
 from django_htmx.middleware import HtmxDetails
 
@@ -96,3 +96,20 @@ class DanishFirstLocaleMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefusedObjectPageMiddleware:
+    """A page the user may not see answers with the Danish 404 page, also in the demo
+    (DEBUG), where Django would show its technical page with the URL patterns. An
+    address that matches no page at all still gets Django's page while developing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        return None

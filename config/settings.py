@@ -1,4 +1,4 @@
-"""Bindeled settings: everything comes from the environment (see .env.example).
+"""Bindeled settings: everything comes from the environment (see .env.production.example).
 
 Production differs from development only by environment values. With no
 DATABASE_URL the project runs on an SQLite file; with no REDIS_URL Celery runs
@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
     "config.middleware.NoStoreForSignedInMiddleware",
+    "config.middleware.RefusedObjectPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import HostileInputAdminMixin
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 
 
@@ -60,12 +61,12 @@ class RoleLinkAdminMixin:
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Advisor)
-class AdvisorAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
+class AdvisorAdmin(HostileInputAdminMixin, RoleLinkAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "function", "team", "phone", "active"]
     list_filter = ["active", "function", "team", "districts"]
     list_select_related = ["user", "team"]
@@ -73,14 +74,14 @@ class AdvisorAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["user", "team", "districts"]
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(HostileInputAdminMixin, admin.TabularInline):
     model = Appointment
     autocomplete_fields = ["department"]
     extra = 1
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
+class ContactPersonAdmin(HostileInputAdminMixin, RoleLinkAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "phone", "active"]
     list_filter = ["active", "appointments__capacity", "departments__district"]
     list_select_related = ["user"]
@@ -96,7 +97,7 @@ class ContactPersonAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AssociationStaff)
-class AssociationStaffAdmin(RoleLinkAdminMixin, admin.ModelAdmin):
+class AssociationStaffAdmin(HostileInputAdminMixin, RoleLinkAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "organisation", "phone", "active"]
     list_filter = ["active", "organisation"]
     list_select_related = ["user", "organisation"]
@@ -141,7 +142,7 @@ class InvitedUserCreationForm(forms.ModelForm):
         return user
 
 
-class BindeledUserAdmin(UserAdmin):
+class BindeledUserAdmin(HostileInputAdminMixin, UserAdmin):
     """Logins for contact persons, advisors and staff, without privilege escalation.
 
     Only a superuser may grant superuser status, raw permissions or groups, set a

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from contacts.models import Appointment, RulesAcceptance
 from contacts.selectors import advisor_users_covering
-from notifications.models import Notification
 from referrals.models import Referral
 from referrals.services import filing, handling
 
@@ -121,9 +120,6 @@ def seed_demo_concerns() -> int:
             "reference", flat=True
         )
     )
-    # The demo's own e-mails would only be noise: drop them from the outbox before
-    # the after-commit sends find them (nobody is waiting for them).
-    Notification.objects.filter(context__reference__in=demo).delete()
     return len(demo)
 
 

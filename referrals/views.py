@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from cases.selectors.citizens import find_case_for
 from config.audit import audit_read
 from config.forms import form_action
+from config.http import safe_next
 from contacts.roles import Role, role_of, role_required
 from contacts.selectors import appointments_of, dwellings_served_by, rules_accepted, rules_accepted_on
 from contacts.services import rules_accept
@@ -47,9 +47,7 @@ def referral_list(request):
 def rules(request):
     """The scheme's confidentiality rules; accepting them opens the concern form."""
     form = forms.RulesAcceptanceForm(request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or reverse("referrals:new")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("referrals:new")
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), default=reverse("referrals:new"))
     if request.method == "POST" and form.is_valid():
         rules_accept(user=request.user)
         messages.success(request, _("Tak. Du har accepteret reglerne om tavshedspligt."))

@@ -76,3 +76,16 @@ def test_each_role_gets_exactly_what_it_should(client, request, name, persona, d
     client.force_login(request.getfixturevalue(persona))
     expected = PAGES[name].get(persona, 404)
     assert client.get(url_for(name, department)).status_code == expected
+
+
+def test_a_refused_page_is_the_danish_404_also_in_the_demo(client, settings, caseworker, contact_person_elsewhere):
+    from tests.factories import open_case
+
+    settings.DEBUG = True
+    case = open_case(by=caseworker)
+    client.force_login(contact_person_elsewhere)
+    response = client.get(f"/cases/{case.reference}/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Siden findes ikke, eller du har ikke adgang til den." in body
+    assert "Page not found" not in body and "Raised by" not in body and "URLconf" not in body

@@ -68,3 +68,17 @@ def test_seed_demo_names_are_invented_not_from_the_seeds(settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     real = {"SAB", "DAB", "FA09", "BDK", "KAB", "fsb"}
     assert not real & set(HousingOrganisation.objects.values_list("short_name", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_sends_no_e_mails(settings, capsys):
+    """The demo's invented events would print dozens of e-mails to the console."""
+    from django.core import mail
+
+    from notifications.models import Notification
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+    assert "Subject:" not in capsys.readouterr().out

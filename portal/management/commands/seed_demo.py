@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cases.demo import seed_demo_cases
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 from contacts.services import administrators_group_ensure
 from housing.models import Department, District, Dwelling, HousingOrganisation
+from notifications.models import Notification
 from referrals.demo import seed_demo_concerns
 
 DEMO_PASSWORD = "bindeled-demo"
@@ -188,6 +190,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo kører kun med DEBUG slået til – aldrig mod rigtige data.")
+        started = timezone.now()
         with transaction.atomic():
             organisations = self._organisations()
             districts = self._districts()
@@ -198,6 +201,9 @@ class Command(BaseCommand):
             self._demo_logins(departments, districts, teams, organisations)
             concerns = seed_demo_concerns()
             cases = seed_demo_cases()
+            # The demo's invented events queue e-mails nobody waits for: drop them
+            # before the after-commit sends find them.
+            Notification.objects.filter(created_at__gte=started).delete()
         self.stdout.write(f"{len(departments)} afdelinger, {concerns} bekymringshenvendelser, {cases} borgersager.")
         self.stdout.write(self.style.SUCCESS("Demodata er klar. Logins (adgangskode: bindeled-demo):"))
         for username, _first, _last, role, _extra in DEMO_LOGINS:
