@@ -39,6 +39,20 @@ def test_the_rules_page_refuses_a_foreign_next_url(client, reporter):
     assert response.url == reverse("referrals:new")
 
 
+@pytest.mark.parametrize("hostile", ["abc", "//evil.example/", "/\\evil.example", "javascript:alert(1)", " "])
+def test_the_rules_page_takes_only_a_path_here_as_its_return_address(client, reporter, hostile):
+    client.force_login(reporter)
+    assert client.get(reverse("referrals:rules"), {"next": hostile}).status_code == 200
+    response = client.post(reverse("referrals:rules"), {"accept": "on", "next": hostile})
+    assert response.status_code == 302 and response.url == reverse("referrals:new")
+
+
+def test_the_rules_page_returns_to_a_page_here(client, reporter):
+    client.force_login(reporter)
+    response = client.post(reverse("referrals:rules"), {"accept": "on", "next": "/referrals/"})
+    assert response.url == "/referrals/"
+
+
 def test_the_form_shows_emergency_numbers_first(client, accepted_reporter):
     client.force_login(accepted_reporter)
     body = client.get(reverse("referrals:new")).content.decode()
