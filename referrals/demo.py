@@ -155,7 +155,7 @@ def _file(index, district, days_ago, categories, acute_reasons, description, han
     )
     filed_at = timezone.now() - timedelta(days=days_ago, hours=index % 5)
     Referral.objects.filter(pk=referral.pk).update(
-        created_at=filed_at, acknowledge_due_at=filing.acknowledge_deadline(filed_at)
+        created_at=filed_at, acknowledge_due_at=filing.acknowledge_deadline(filed_at, acute=referral.is_acute)
     )
     referral.history.update(at=filed_at)
     advisors = advisor_users_covering(referral.department.district_id)
