@@ -232,19 +232,16 @@ class SubsidyForm(DkfdsFormMixin, SubmissionTokenMixin):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("starts_on") and cleaned.get("ends_on"):
-            probe = RentSubsidy(
-                monthly_amount=cleaned.get("monthly_amount") or 1,
-                starts_on=cleaned["starts_on"],
-                ends_on=cleaned["ends_on"],
-            )
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on:
+            probe = RentSubsidy(monthly_amount=cleaned.get("monthly_amount") or 1, starts_on=starts_on, ends_on=ends_on)
             try:
                 probe.clean()
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
                     for message in messages:
                         self.add_error(field if field in self.fields else None, message)
-            if cleaned["ends_on"] <= cleaned["starts_on"]:
+            if ends_on <= starts_on:  # (an error above has taken ends_on out of cleaned)
                 self.add_error("ends_on", _("Slutdatoen skal ligge efter startdatoen."))
         return cleaned
 

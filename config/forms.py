@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from config import auth
+
 # Most specific first: CheckboxSelectMultiple is a RadioSelect in Django.
 WIDGET_CLASSES = {
     forms.CheckboxSelectMultiple: "form-checkbox",
@@ -60,7 +62,12 @@ class DkfdsFormMixin:
 
 
 class LoginForm(DkfdsFormMixin, auth_forms.AuthenticationForm):
-    pass
+    """From the third wrong try on, the error says how many are left before the lock."""
+
+    def get_invalid_login_error(self):
+        return ValidationError(
+            auth.invalid_login_message(self.request, self.cleaned_data.get("username")), code="invalid_login"
+        )
 
 
 class PasswordResetForm(DkfdsFormMixin, auth_forms.PasswordResetForm):
@@ -68,7 +75,13 @@ class PasswordResetForm(DkfdsFormMixin, auth_forms.PasswordResetForm):
 
 
 class SetPasswordForm(DkfdsFormMixin, auth_forms.SetPasswordForm):
-    pass
+    """The new password chosen through the reset link; it also lifts a login lock."""
+
+    def save(self, commit=True):
+        user = super().save(commit)
+        if commit:
+            auth.lockout_lift(user=user)
+        return user
 
 
 class PasswordChangeForm(DkfdsFormMixin, auth_forms.PasswordChangeForm):

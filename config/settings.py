@@ -146,11 +146,28 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lock page says when the lock ends and that a new password ends it at once.
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+# A try during the lock is refused but does not start the cool-off again, so the
+# time on the lock page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+# The footer's accessibility statement and privacy notice are Bindeled's own pages.
+# The municipality's published accessibility statement (on was.digst.dk), linked from
+# ours when set.
+ACCESSIBILITY_STATEMENT_URL = env.str("ACCESSIBILITY_STATEMENT_URL", default="")
+# Where users report an accessibility problem: the law asks for a written and a phone contact.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="bindeled@kommune.dk")
+ACCESSIBILITY_CONTACT_PHONE = env.str("ACCESSIBILITY_CONTACT_PHONE", default="")
+# The data controller and its data protection officer (databeskyttelsesrådgiver), named
+# in the privacy notice.
+DATA_CONTROLLER_NAME = env.str("DATA_CONTROLLER_NAME", default="Kommunen, Socialforvaltningen")
+DATA_PROTECTION_OFFICER_EMAIL = env.str("DATA_PROTECTION_OFFICER_EMAIL", default="databeskyttelse@kommune.dk")
+DATA_PROTECTION_OFFICER_PHONE = env.str("DATA_PROTECTION_OFFICER_PHONE", default="")
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

@@ -12,6 +12,9 @@ from portal import views as portal_views
 urlpatterns = [
     path("", portal_views.start, name="start"),
     path("healthz", healthz, name="healthz"),
+    # Required of a Danish public site, reachable without login from every page's footer.
+    path("tilgaengelighed/", portal_views.accessibility, name="accessibility"),
+    path("privatliv/", portal_views.privacy, name="privacy"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=forms.LoginForm, redirect_authenticated_user=True),

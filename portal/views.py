@@ -1,5 +1,6 @@
 """Start pages: after login each role lands on its own."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
@@ -49,3 +50,30 @@ def start(request):
     if role is Role.ASSOCIATION_STAFF:
         return render(request, "portal/start_association.html", {"staff": selectors.association_staff_of(request.user)})
     return render(request, "portal/no_role.html", status=403)
+
+
+def accessibility(request):
+    """The accessibility statement (tilgængelighedserklæring), open to everyone."""
+    return render(
+        request,
+        "portal/accessibility.html",
+        {
+            "municipality_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_phone": settings.ACCESSIBILITY_CONTACT_PHONE,
+            "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
+        },
+    )
+
+
+def privacy(request):
+    """How Bindeled handles personal data (privatlivserklæring), open to everyone."""
+    return render(
+        request,
+        "portal/privacy.html",
+        {
+            "controller": settings.DATA_CONTROLLER_NAME,
+            "dpo_email": settings.DATA_PROTECTION_OFFICER_EMAIL,
+            "dpo_phone": settings.DATA_PROTECTION_OFFICER_PHONE,
+        },
+    )

@@ -1,10 +1,15 @@
 """Logging in and out, lockout, password reset, session rules."""
 
+import math
+import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from config.middleware import LAST_ACTIVITY_KEY, SESSION_STARTED_KEY
 
@@ -41,7 +46,7 @@ def test_wrong_password_shows_a_danish_error_and_keeps_the_username(client, repo
     assert response.status_code == 200
     body = response.content.decode()
     assert "Der er problemer" in body
-    assert "korrekt brugernavn og adgangskode" in body
+    assert "Forkert brugernavn eller adgangskode." in body
     assert f'value="{reporter.username}"' in body
 
 
@@ -55,6 +60,145 @@ def test_account_locks_after_repeated_wrong_passwords(client, reporter, settings
     assert "Din konto er midlertidigt låst" in body
     assert "15 minutter" in body
     assert "_auth_user_id" not in client.session
+
+
+TRIES_LEFT = re.compile(r"Du har (\d+) forsøg tilbage, før login spærres i (\d+) minutter\.")
+
+
+def _error_message(response) -> str:
+    """The login form's error, as the error summary shows it."""
+    body = response.content.decode()
+    return re.search(r'<ul class="alert-text nobullet-list">\s*<li>(.*?)</li>', body, re.S).group(1).strip()
+
+
+def test_from_the_third_wrong_try_the_form_says_how_many_are_left(client, reporter, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    messages = [_error_message(login(client, reporter.username, "forkert-adgangskode")) for _ in range(4)]
+    # Two typos are just typos; from the third on, the user is told before the lock.
+    assert messages[:2] == ["Forkert brugernavn eller adgangskode."] * 2
+    assert messages[2] == (
+        "Forkert brugernavn eller adgangskode. Du har 2 forsøg tilbage, før login spærres i 15 minutter."
+    )
+    assert messages[3] == (
+        "Forkert brugernavn eller adgangskode. Du har 1 forsøg tilbage, før login spærres i 15 minutter."
+    )
+    assert login(client, reporter.username, "forkert-adgangskode").status_code == 429
+
+
+def test_tries_left_read_the_same_whether_the_username_exists_or_not(client, reporter):
+    for _ in range(3):
+        known = login(client, reporter.username, "forkert-adgangskode")
+        unknown = login(client, "findes-ikke", "forkert-adgangskode")
+    assert _error_message(known) == _error_message(unknown)
+    assert TRIES_LEFT.search(_error_message(unknown)).groups() == ("2", "15")
+
+
+def test_tries_left_follow_the_lockout_settings(client, reporter, settings):
+    settings.AXES_FAILURE_LIMIT = 7
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+    for _ in range(3):
+        response = login(client, reporter.username, "forkert-adgangskode")
+    assert TRIES_LEFT.search(_error_message(response)).groups() == ("4", "30")
+
+
+def test_a_right_password_starts_the_count_again(client, reporter):
+    for _ in range(3):
+        login(client, reporter.username, "forkert-adgangskode")
+    assert login(client, reporter.username, PASSWORD).status_code == 302
+    client.logout()
+    assert _error_message(login(client, reporter.username, "forkert-adgangskode")) == (
+        "Forkert brugernavn eller adgangskode."
+    )
+
+
+def _lock(client, user, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = login(client, user.username, "forkert-adgangskode")
+    assert response.status_code == 429
+    return response
+
+
+def _move_lock_back(user, minutes: float) -> None:
+    """As if the wrong tries were made `minutes` earlier."""
+    for attempt in AccessAttempt.objects.filter(username=user.username):
+        attempt.attempt_time -= timedelta(minutes=minutes)
+        attempt.save(update_fields=["attempt_time"])
+
+
+def test_the_lock_ends_after_the_cool_off_also_when_tried_during_it(client, reporter, settings):
+    _lock(client, reporter, settings)
+    _move_lock_back(reporter, 10)
+    assert login(client, reporter.username, PASSWORD).status_code == 429  # still locked
+    _move_lock_back(reporter, 5.5)
+    # 15½ minutes after the lock: the try at 10 minutes did not start the wait again.
+    assert login(client, reporter.username, PASSWORD).status_code == 302
+
+
+def test_the_lock_page_says_when_to_try_again(client, reporter, settings):
+    body = _lock(client, reporter, settings).content.decode()
+    locked_at = AccessAttempt.objects.get(username=reporter.username).attempt_time
+    # The next whole minute after the cool-off: trying then works.
+    unlocks = (locked_at + settings.AXES_COOLOFF_TIME).timestamp()
+    shown = timezone.localtime(datetime.fromtimestamp(math.ceil(unlocks / 60) * 60, tz=UTC))
+    assert f"kl. {shown:%H.%M}" in body
+    assert "15 minutter" in body
+    # The lock covers this username on this computer, not the colleague next to you.
+    assert "fra denne computer" in body
+
+
+def test_an_unknown_username_is_locked_with_the_same_page(client, reporter, settings):
+    known = _lock(client, reporter, settings).content.decode()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = login(client, "findes-ikke", "forkert-adgangskode")
+    assert response.status_code == 429
+
+    def without_token_and_time(body):
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"|kl\. \d\d\.\d\d', "", body)
+
+    assert without_token_and_time(response.content.decode()) == without_token_and_time(known)
+
+
+def test_the_lock_page_follows_the_cool_off_setting(client, reporter, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+    assert "30 minutter" in _lock(client, reporter, settings).content.decode()
+
+
+def _reset_password(client, user, new_password) -> None:
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/accounts/reset/" in line)
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
+    assert response.status_code == 302
+
+
+def test_a_new_password_through_the_reset_link_lifts_the_lock(client, reporter, settings):
+    body = _lock(client, reporter, settings).content.decode()
+    # The lock page says so, and links to it.
+    assert "vælger en ny adgangskode" in body
+    assert f'href="{reverse("password_reset")}"' in body
+    new = "et-langt-nyt-kodeord-efter-spaerring"
+    _reset_password(client, reporter, new)
+    assert login(client, reporter.username, new).status_code == 302
+
+
+def test_a_password_reset_lifts_the_lock_from_every_address(client, reporter, settings):
+    for address in ("10.0.0.1", "10.0.0.2"):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post(
+                reverse("login"),
+                {"username": reporter.username, "password": "forkert"},
+                REMOTE_ADDR=address,
+            )
+    assert AccessAttempt.objects.filter(username=reporter.username).count() == 2
+    _reset_password(client, reporter, "et-langt-nyt-kodeord-efter-spaerring")
+    assert not AccessAttempt.objects.filter(username=reporter.username).exists()
+
+
+def test_a_password_reset_leaves_other_logins_locked(client, reporter, advisor, settings):
+    _lock(client, advisor, settings)
+    _reset_password(client, reporter, "et-langt-nyt-kodeord-efter-spaerring")
+    assert AccessAttempt.objects.filter(username=advisor.username).exists()
 
 
 def test_lockout_is_per_username_and_address(client, reporter, advisor, settings):

@@ -3,6 +3,7 @@ declined, a closed case refuses new content, reads and reminders are right."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -402,3 +403,21 @@ def test_the_same_journal_note_sent_again_with_a_fresh_form_is_saved_once(client
         }
         assert client.post(url, data).status_code == 302
     assert case.journal.filter(text="Borgeren er orienteret.").count() == 1
+
+
+def test_a_subsidy_ending_both_too_late_and_before_it_starts_is_a_form_error_not_a_500(client, caseworker, case):
+    placement = allocation.placement_propose(
+        case=case, offer=VacancyOfferFactory(monthly_rent=Decimal(4000)), by=caseworker
+    )
+    allocation.placement_accept(placement=placement, by=caseworker)
+    client.force_login(caseworker)
+    url = reverse("cases:subsidy", args=[case.reference])
+    data = {
+        "placement": placement.pk,
+        "subsidy-monthly_amount": "500",
+        "subsidy-starts_on": "2040-01-01",
+        "subsidy-ends_on": "2030-01-01",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Slutdatoen skal ligge efter startdatoen" in response.content.decode()
