@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "django_filters",
-    "import_export",
     "sequences",
     "notifications",
     "housing",
@@ -370,4 +369,24 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     # Concerns, cases and allocation are not listed: their services write one audit
     # entry per change through config.audit, and their pages log every read.
 )
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# --- CSV import ---
+
+# Departments and dwellings from a CSV file (housing/imports). A file of more rows than
+# this is previewed and imported by a Celery task while the page shows its progress.
+CSV_IMPORT_ASYNC_ROWS = env.int("CSV_IMPORT_ASYNC_ROWS", default=300)
+# Refused with a Danish message before anything is read or stored.
+CSV_IMPORT_MAX_ROWS = env.int("CSV_IMPORT_MAX_ROWS", default=50_000)
+CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=10_000_000)
+# Rows written per transaction, and a pause after each one: other requests write in
+# between instead of waiting for the whole import. SQLite has one writer at a time, and
+# a waiting writer looks again every 100 ms: the pause is long enough to be seen.
+CSV_IMPORT_BATCH_ROWS = env.int("CSV_IMPORT_BATCH_ROWS", default=200)
+CSV_IMPORT_BATCH_PAUSE_SECONDS = env.float(
+    "CSV_IMPORT_BATCH_PAUSE_SECONDS", default=0.1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0.0
+)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A transaction that reads before it writes cannot wait for SQLite's write lock: it
+    # fails at once with "database is locked" when another connection commits. Taking
+    # the lock at BEGIN makes every writer queue for it instead (busy timeout 5 s).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")

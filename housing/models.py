@@ -229,3 +229,120 @@ class VacancyOffer(models.Model):
     def rent_difference(self) -> Decimal:
         """How much the offered rent differs from the dwelling's rent in the master data."""
         return self.monthly_rent - self.dwelling.monthly_rent
+
+
+class ImportJob(models.Model):
+    """One CSV file of departments or dwellings on its way in: preview, confirmation, result.
+
+    The file is kept here (not on disk) so that a Celery worker on another machine can
+    read it; it is emptied when the job is finished. Only ids and counts reach a log.
+    """
+
+    class Kind(models.TextChoices):
+        DEPARTMENTS = "departments", _("boligafdelinger")
+        DWELLINGS = "dwellings", _("lejemål")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("venter på forhåndsvisning")
+        PREVIEWING = "previewing", _("forhåndsvises")
+        PREVIEWED = "previewed", _("klar til import")
+        INVALID = "invalid", _("fejl i filen")
+        IMPORTING = "importing", _("importeres")
+        DONE = "done", _("importeret")
+        FAILED = "failed", _("fejlede")
+
+    class Encoding(models.TextChoices):
+        AUTO = "auto", _("Find selv ud af det (UTF-8, ellers Windows-1252)")
+        UTF8 = "utf-8", _("UTF-8")
+        CP1252 = "cp1252", _("Windows-1252 (Excels almindelige CSV)")
+
+    # The states in which a worker is busy with the job: its page shows progress.
+    RUNNING_STATES = (State.PENDING, State.PREVIEWING, State.IMPORTING)
+
+    kind = models.CharField(_("indhold"), max_length=12, choices=Kind.choices)
+    state = models.CharField(_("status"), max_length=12, choices=State.choices, default=State.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("filnavn"), max_length=255)
+    data = models.BinaryField(editable=False)
+    size = models.PositiveIntegerField(_("størrelse i bytes"), default=0)
+    encoding_choice = models.CharField(max_length=8, choices=Encoding.choices, default=Encoding.AUTO)
+    # What was read: "utf-8-sig" (UTF-8 with BOM), "utf-8" or "cp1252".
+    encoding = models.CharField(_("tegnsæt"), max_length=10)
+    delimiter = models.CharField(_("skilletegn"), max_length=1)
+    total_rows = models.PositiveIntegerField(_("rækker"), default=0)
+    # How far the preview and the import have come through the file's rows.
+    previewed_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    new_count = models.PositiveIntegerField(default=0)
+    changed_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    invalid_count = models.PositiveIntegerField(default=0)
+    # After the import: rows saved, and rows left alone because the data changed after the preview.
+    saved_count = models.PositiveIntegerField(default=0)
+    conflict_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    previewed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("CSV-import")
+        verbose_name_plural = _("CSV-importer")
+        indexes = [models.Index(fields=["created_by", "kind", "-created_at"], name="importjob_user_kind_idx")]
+
+    def __str__(self) -> str:
+        # Only an id: this string reaches the audit log.
+        return f"Import {self.pk}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in self.RUNNING_STATES
+
+    @property
+    def done_rows(self) -> int:
+        return self.imported_rows if self.state == self.State.IMPORTING else self.previewed_rows
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done_rows * 100 // self.total_rows) if self.total_rows else 0
+
+
+class ImportRow(models.Model):
+    """One row of an import's preview that says something: new, changed or in error.
+
+    Rows the file leaves as they are get no ImportRow. The import compares each row with
+    its preview again and saves only what the preview said (outcome "saved"); a row the
+    data moved away from since the preview is left alone (outcome "conflict").
+    """
+
+    class Action(models.TextChoices):
+        NEW = "new", _("ny")
+        CHANGE = "change", _("ændres")
+        UNCHANGED = "unchanged", _("uændret")
+        ERROR = "error", _("fejl")
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("ikke importeret endnu")
+        SAVED = "saved", _("gemt")
+        CONFLICT = "conflict", _("ændret siden forhåndsvisningen")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    # The row in the spreadsheet: the header is row 1.
+    number = models.PositiveIntegerField(_("række"))
+    action = models.CharField(max_length=10, choices=Action.choices)
+    key = models.CharField(_("afdeling eller lejemål"), max_length=300)
+    # [[column, old, new], ...] for new and changed rows; [[column, message], ...] for errors.
+    changes = models.JSONField(default=list)
+    errors = models.JSONField(default=list)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="importrow_unique_number_in_job")]
+        indexes = [models.Index(fields=["job", "action", "number"], name="importrow_job_action_idx")]
+
+    def __str__(self) -> str:
+        return f"Import {self.job_id} række {self.number}"

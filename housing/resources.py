@@ -1,215 +1,187 @@
-"""CSV import of departments and dwellings (django-import-export).
+"""The columns of the CSV files of departments and dwellings.
 
-An import is all or nothing: when any row is bad, no row is saved and every bad
-row is named with its error, so an administrator can fix the file and try again.
-Column headers are Danish, and Danish spreadsheets' semicolon separator is accepted.
+Each column has its Danish header, the model field it fills, how a cell is read (a
+Danish error when it cannot be) and how a change to it is said in the preview
+("ændrer navn fra … til …"). Headers are Danish, as Danish spreadsheets write them.
 """
 
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
-from housing.models import Department, District, Dwelling, HousingOrganisation
+from housing.models import Dwelling, ImportJob
 
-
-class DanishCSV(CSV):
-    """CSV with either ';' (Danish Excel) or ',' as separator, UTF-8 with or without BOM."""
-
-    def create_dataset(self, in_stream, **kwargs):
-        if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode("utf-8-sig")
-        in_stream = in_stream.lstrip("\ufeff")
-        first_line = in_stream.split("\n", 1)[0]
-        kwargs.setdefault("delimiter", ";" if first_line.count(";") > first_line.count(",") else ",")
-        return super().create_dataset(in_stream, **kwargs)
+Value = str | int | bool | None
 
 
-class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key looked up by a natural field, with a Danish error when missing."""
-
-    def __init__(self, model, field, message):
-        super().__init__(model, field=field)
-        self.message = message
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            raise ValueError("Feltet skal udfyldes.")
-        try:
-            return super().clean(str(value).strip(), row, **kwargs)
-        except self.model.DoesNotExist:
-            raise ValueError(self.message % {"value": value}) from None
+def read_text(value: str) -> str:
+    return value
 
 
-class DepartmentInOrganisationWidget(LookupWidget):
-    """A department named by the row's organisation short name and department number."""
-
-    def __init__(self):
-        super().__init__(
-            Department,
-            field="number",
-            message="Afdeling %(value)s findes ikke i den angivne boligorganisation.",
-        )
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return Department.objects.filter(organisation__short_name=(row or {}).get("boligorganisation", ""))
+def read_required_text(value: str) -> str:
+    if not value:
+        raise ValueError(_("Feltet skal udfyldes."))
+    return value
 
 
-class DanishBooleanWidget(widgets.BooleanWidget):
-    TRUE_VALUES = ["ja", "Ja", "JA", "1", 1, True, "true", "TRUE", "True", "x", "X"]
-    FALSE_VALUES = ["nej", "Nej", "NEJ", "0", 0, False, "false", "FALSE", "False"]
-    NULL_VALUES = ["", None]
-
-    def clean(self, value, row=None, **kwargs):
-        if value in self.NULL_VALUES:
-            return False
-        if value not in self.TRUE_VALUES and value not in self.FALSE_VALUES:
-            raise ValueError('Skriv "ja" eller "nej".')
-        return super().clean(value, row, **kwargs)
+THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 
 
-class DanishNumberWidget(widgets.Widget):
+def _read_number(value: str) -> Decimal:
     """A number written the Danish way ("6.450,50") or plainly ("6450.50")."""
-
-    def __init__(self, *, whole: bool = False):
-        super().__init__()
-        self.whole = whole
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value if value is not None else "").strip().replace(" ", "")
-        if not text:
-            raise ValueError("Feltet skal udfyldes.")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f'"{value}" er ikke et tal.') from None
-        if self.whole:
-            if number != number.to_integral_value():
-                raise ValueError(f'"{value}" skal være et helt tal.')
-            return int(number)
-        return number
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+    text = value.replace(" ", "").replace("\xa0", "")
+    if not text:
+        raise ValueError(_("Feltet skal udfyldes."))
+    if "," in text or THOUSANDS.fullmatch(text):
+        # Danish: "." groups thousands ("6.600") and "," starts the decimals ("6.450,50").
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_('"%(value)s" er ikke et tal.') % {"value": value}) from None
+    if not number.is_finite():
+        raise ValueError(_('"%(value)s" er ikke et tal.') % {"value": value})
+    return number
 
 
-class ChoiceLabelWidget(widgets.Widget):
-    """Accept a choice by its Danish label ("familiebolig") or its code ("family")."""
+def read_whole_number(value: str) -> int:
+    number = _read_number(value)
+    if number != number.to_integral_value():
+        raise ValueError(_('"%(value)s" skal være et helt tal.') % {"value": value})
+    return int(number)
 
-    def __init__(self, choices):
-        super().__init__()
-        self.by_text = {}
-        for code, label in choices:
-            self.by_text[str(code).lower()] = code
-            self.by_text[str(label).lower()] = code
 
-    def clean(self, value, row=None, **kwargs):
-        code = self.by_text.get(str(value or "").strip().lower())
-        if code is None:
-            allowed = ", ".join(sorted({k for k, v in self.by_text.items() if k != v}))
-            raise ValueError(f'Ukendt værdi "{value}". Brug en af: {allowed}.')
+def read_money(value: str) -> Decimal:
+    return _read_number(value)
+
+
+YES = {"ja", "j", "1", "x", "true", "sand"}
+NO = {"nej", "n", "0", "false", "falsk", ""}
+
+
+def read_yes_no(value: str) -> bool:
+    text = value.casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(_('Skriv "ja" eller "nej".'))
+
+
+@functools.lru_cache
+def _dwelling_kinds(language: str) -> dict[str, str]:
+    return {
+        **{code: code for code in Dwelling.Kind.values},
+        **{str(label).casefold(): code for code, label in Dwelling.Kind.choices},
+    }
+
+
+def read_dwelling_kind(value: str) -> str:
+    """A kind of home by its Danish name ("familiebolig") or its code ("family")."""
+    if code := _dwelling_kinds(get_language() or "").get(value.casefold()):
         return code
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
-class AllOrNothingResource(resources.ModelResource):
-    """Roll back every row when any row is invalid, whoever calls the import."""
-
-    def import_data(self, dataset, **kwargs):
-        kwargs["rollback_on_validation_errors"] = True
-        kwargs["use_transactions"] = True
-        return super().import_data(dataset, **kwargs)
-
-    def import_row(self, row, instance_loader, **kwargs):
-        result = super().import_row(row, instance_loader, **kwargs)
-        if result.validation_error is not None:
-            # Name the spreadsheet's column, not the model field, in each error.
-            columns = {field.attribute: field.column_name for field in self.get_import_fields()}
-            result.validation_error = ValidationError(
-                {columns.get(key, key): messages for key, messages in result.validation_error.message_dict.items()}
-            )
-        return result
-
-    def get_instance(self, instance_loader, row):
-        # A bad lookup in an id column is reported as that row's field error below.
-        try:
-            return super().get_instance(instance_loader, row)
-        except ValueError:
-            return None
+    allowed = ", ".join(str(label) for _code, label in Dwelling.Kind.choices)
+    raise ValueError(_('Ukendt boligtype "%(value)s". Brug en af: %(allowed)s.') % {"value": value, "allowed": allowed})
 
 
-class DepartmentResource(AllOrNothingResource):
-    organisation = fields.Field(
-        attribute="organisation",
-        column_name="boligorganisation",
-        widget=LookupWidget(
-            HousingOrganisation,
-            field="short_name",
-            message='Boligorganisationen "%(value)s" findes ikke (brug det korte navn, fx FSB).',
-        ),
-    )
-    number = fields.Field(attribute="number", column_name="afdelingsnummer")
-    name = fields.Field(attribute="name", column_name="navn")
-    district = fields.Field(
-        attribute="district",
-        column_name="byområde",
-        widget=LookupWidget(District, field="name", message='Byområdet "%(value)s" findes ikke.'),
-    )
-    address = fields.Field(attribute="address", column_name="adresse")
-    postal_code = fields.Field(attribute="postal_code", column_name="postnummer")
-    number_of_homes = fields.Field(
-        attribute="number_of_homes", column_name="antal_boliger", widget=DanishNumberWidget(whole=True)
-    )
-    allocation_stop = fields.Field(
-        attribute="allocation_stop", column_name="anvisningsstop", widget=DanishBooleanWidget()
-    )
-    allocation_stop_reason = fields.Field(attribute="allocation_stop_reason", column_name="begrundelse")
-
-    class Meta:
-        model = Department
-        import_id_fields = ("organisation", "number")
-        fields = (
-            "organisation",
-            "number",
-            "name",
-            "district",
-            "address",
-            "postal_code",
-            "number_of_homes",
-            "allocation_stop",
-            "allocation_stop_reason",
-        )
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
+# How the values of a column are shown in the preview.
+TEXT, CODE, NUMBER, MONEY, AREA, YES_NO, KIND = "text", "code", "number", "money", "area", "yes_no", "kind"
 
 
-class DwellingResource(AllOrNothingResource):
-    department = fields.Field(
-        attribute="department",
-        column_name="afdelingsnummer",
-        widget=DepartmentInOrganisationWidget(),
-    )
-    address = fields.Field(attribute="address", column_name="adresse")
-    unit = fields.Field(attribute="unit", column_name="etage_dør")
-    kind = fields.Field(attribute="kind", column_name="boligtype", widget=ChoiceLabelWidget(Dwelling.Kind.choices))
-    rooms = fields.Field(attribute="rooms", column_name="værelser", widget=DanishNumberWidget(whole=True))
-    area_m2 = fields.Field(attribute="area_m2", column_name="m2", widget=DanishNumberWidget(whole=True))
-    monthly_rent = fields.Field(attribute="monthly_rent", column_name="husleje", widget=DanishNumberWidget())
+@dataclass(frozen=True)
+class Column:
+    header: str
+    attribute: str
+    read: Callable[[str], Any]
+    shown_as: str = CODE
+    # How the preview says a change: %(old)s and %(new)s are the values as shown.
+    change: Any = None
+    # Part of the row's natural key: the import finds the row by it and never changes it.
+    key: bool = False
 
-    class Meta:
-        model = Dwelling
-        import_id_fields = ("department", "address", "unit")
-        fields = ("department", "address", "unit", "kind", "rooms", "area_m2", "monthly_rent")
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
-    def before_import(self, dataset, **kwargs):
-        if "boligorganisation" not in (dataset.headers or []):
-            raise ValueError('Filen mangler kolonnen "boligorganisation".')
+def show(column: Column, value: Value) -> str:
+    """A value as the preview shows it, in the current language."""
+    if value is None or value == "":
+        return _("(tom)")
+    if column.shown_as == YES_NO:
+        return _("ja") if value else _("nej")
+    if column.shown_as == KIND:
+        return str(Dwelling.Kind(str(value)).label)
+    if column.shown_as == MONEY:
+        return _("%(amount)s kr.") % {"amount": number_format(Decimal(str(value)), 2, force_grouping=True)}
+    if column.shown_as == AREA:
+        return _("%(area)s m²") % {"area": value}
+    if column.shown_as == NUMBER:
+        return number_format(value, force_grouping=True)
+    if column.shown_as == TEXT:
+        return f"»{value}«"
+    return str(value)
+
+
+def describe_change(column: Column, old: Value, new: Value) -> str:
+    """One change in words: "flytter byområde fra Nørrebro til Valby"."""
+    if column.shown_as == YES_NO and column.attribute == "allocation_stop":
+        return str(_("indfører anvisningsstop") if new else _("ophæver anvisningsstop"))
+    return str(column.change) % {"old": show(column, old), "new": show(column, new)}
+
+
+DEPARTMENT_COLUMNS = (
+    Column("boligorganisation", "organisation", read_required_text, key=True),
+    Column("afdelingsnummer", "number", read_required_text, key=True),
+    Column("navn", "name", read_required_text, TEXT, gettext_lazy("ændrer navn fra %(old)s til %(new)s")),
+    Column("byområde", "district", read_required_text, CODE, gettext_lazy("flytter byområde fra %(old)s til %(new)s")),
+    Column("adresse", "address", read_required_text, TEXT, gettext_lazy("ændrer adresse fra %(old)s til %(new)s")),
+    Column("postnummer", "postal_code", read_text, CODE, gettext_lazy("ændrer postnummer fra %(old)s til %(new)s")),
+    Column(
+        "antal_boliger",
+        "number_of_homes",
+        read_whole_number,
+        NUMBER,
+        gettext_lazy("ændrer antal boliger fra %(old)s til %(new)s"),
+    ),
+    Column("anvisningsstop", "allocation_stop", read_yes_no, YES_NO),
+    Column(
+        "begrundelse",
+        "allocation_stop_reason",
+        read_text,
+        TEXT,
+        gettext_lazy("ændrer begrundelsen for anvisningsstop fra %(old)s til %(new)s"),
+    ),
+)
+
+DWELLING_COLUMNS = (
+    Column("boligorganisation", "organisation", read_required_text, key=True),
+    Column("afdelingsnummer", "department", read_required_text, key=True),
+    Column("adresse", "address", read_required_text, TEXT, key=True),
+    Column("etage_dør", "unit", read_text, TEXT, key=True),
+    Column("boligtype", "kind", read_dwelling_kind, KIND, gettext_lazy("ændrer boligtype fra %(old)s til %(new)s")),
+    Column(
+        "værelser", "rooms", read_whole_number, NUMBER, gettext_lazy("ændrer antal værelser fra %(old)s til %(new)s")
+    ),
+    Column("m2", "area_m2", read_whole_number, AREA, gettext_lazy("ændrer areal fra %(old)s til %(new)s")),
+    Column("husleje", "monthly_rent", read_money, MONEY, gettext_lazy("ændrer husleje fra %(old)s til %(new)s")),
+)
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    ImportJob.Kind.DEPARTMENTS: DEPARTMENT_COLUMNS,
+    ImportJob.Kind.DWELLINGS: DWELLING_COLUMNS,
+}
+
+
+def describe_row(kind: str, action: str, changes: list[list[Value]]) -> str:
+    """What a row of the preview does, in words: "ny afdeling: navn »Lindegården«, …" or
+    "ændrer navn fra »Lindegården« til »Lindehaven«, flytter byområde fra Nørrebro til Valby"."""
+    columns = {column.header: column for column in COLUMNS[kind]}
+    if action == "new":
+        what = _("ny afdeling") if kind == ImportJob.Kind.DEPARTMENTS else _("nyt lejemål")
+        values = ", ".join(f"{header} {show(columns[str(header)], new)}" for header, _old, new in changes)
+        return f"{what}: {values}"
+    return ", ".join(describe_change(columns[str(header)], old, new) for header, old, new in changes)
