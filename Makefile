@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 NPM_STAMP := node_modules/.installed-stamp
 PORT ?= 8000
 DEV_ENV := DEBUG=true SITE_URL=http://127.0.0.1:$(PORT)
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run reset-demo test lint deps messages clean check-deploy worker
 

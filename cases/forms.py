@@ -326,13 +326,13 @@ class OfferForm(DkfdsFormMixin, SubmissionTokenMixin):
         empty_label=_("Vælg lejemål"),
         widget=DwellingSelect,
         help_text=_(
-            "Lejemål, der venter på svar, eller som en borger har sagt ja til, står ikke på listen, "
-            "før en fraflytning er registreret."
+            "Lejemål, der venter på kommunens svar, står ikke på listen. Det gør lejemål, en borger har sagt "
+            "ja til, heller ikke, før fraflytningen er registreret."
         ),
     )
     monthly_rent = RentField(
         label=_("Månedlig husleje (kr.)"),
-        help_text=_("Huslejen borgeren skal betale, før evt. tilskud. Udfyldes med huslejen fra stamdata."),
+        help_text=_("Huslejen, borgeren skal betale, før evt. tilskud. Udfyldes med huslejen fra stamdata."),
     )
     available_from = date_field(_("Ledig fra"))
     answer_by = date_field(_("Svarfrist"), help_text=_("Hvornår kommunen senest skal svare."))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Placement, RentSubsidy
@@ -273,7 +274,7 @@ def placement_move_in(*, placement: Placement, by: User, move_in_on: date) -> Pl
             raise ValidationError(
                 {
                     "move_in_on": _("Indflytningen kan ikke ligge før lejekontrakten blev underskrevet (%(date)s).")
-                    % {"date": placement.lease_signed_on.strftime("%d-%m-%Y")}
+                    % {"date": date_format(placement.lease_signed_on, "j. F Y")}
                 }
             )
         placement.move_in_on = move_in_on
@@ -295,7 +296,7 @@ def placement_move_out(*, placement: Placement, by: User, moved_out_on: date, re
             raise ValidationError(
                 {
                     "moved_out_on": _("Fraflytningen kan ikke ligge før indflytningen (%(date)s).")
-                    % {"date": placement.move_in_on.strftime("%d-%m-%Y")}
+                    % {"date": date_format(placement.move_in_on, "j. F Y")}
                 }
             )
         placement.moved_out_on, placement.move_out_reason = moved_out_on, reason

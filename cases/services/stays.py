@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import ActionPlan, Case, Placement, Shelter, ShelterStay, SupportAssignment, SupportKind
@@ -67,8 +68,8 @@ def stay_end(*, stay: ShelterStay, by: User, left_on: date, exit: str) -> Shelte
         if home and home.move_in_on and left_on < home.move_in_on:
             raise ValidationError(
                 {
-                    "left_on": _("Borgeren flyttede først ind %(date)s. Udskriv til egen bolig fra den dag.")
-                    % {"date": home.move_in_on.strftime("%d-%m-%Y")}
+                    "left_on": _("Borgeren flyttede først ind den %(date)s. Udskriv til egen bolig fra den dag.")
+                    % {"date": date_format(home.move_in_on, "j. F Y")}
                 }
             )
     if exit in (ShelterStay.Exit.OWN_HOME, ShelterStay.Exit.SUPPORTED_ACCOMMODATION):

@@ -27,7 +27,7 @@ class ImportUploadForm(forms.Form):
         choices=ImportJob.Encoding.choices,
         initial=ImportJob.Encoding.AUTO,
         widget=forms.RadioSelect,
-        help_text=_('Gemmer du fra Excel med "CSV (semikolonsepareret)", er det Windows-1252.'),
+        help_text=_('Gemmer du fra Excel som "CSV (semikolonsepareret)", er det Windows-1252.'),
     )
 
     def __init__(self, *args: Any, kind: str, **kwargs: Any):

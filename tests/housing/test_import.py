@@ -163,7 +163,7 @@ def test_reimporting_a_department_says_what_changes_in_words_and_changes_only_th
         "Ændrer navn fra »Lindegården« til »Lindehaven«, flytter byområde fra Nørrebro til Valby, "
         "ændrer antal boliger fra 120 til 140"
     ) in rows[2]
-    assert "opretter 0, ændrer 1 og lader 1 være" in preview.content.decode()
+    assert "0 nye, 1 ændrer noget, der findes, og 1 står allerede sådan" in preview.content.decode()
     department.refresh_from_db()
     assert department.name == "Lindegården"  # not before the confirmation
 

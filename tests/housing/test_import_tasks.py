@@ -67,7 +67,7 @@ def test_a_large_file_goes_to_celery_and_the_page_shows_progress_then_the_previe
     poll = admin_client.get(url, headers={"HX-Request": "true"})
     assert poll["HX-Refresh"] == "true"  # done: the whole page shows the preview
     page = admin_client.get(url).content.decode()
-    assert "Importen opretter 301, ændrer 0 og lader 0 være" in page
+    assert "Af rækkerne i filen er 301 nye, 0 ændrer noget, der findes, og 0 står allerede sådan" in page
     assert "Side 1 af 4" in page and "?side=2" in page
     assert "Afdeling 250" in admin_client.get(url + "?side=3").content.decode()
 

@@ -193,7 +193,9 @@ def shared_redis_url():
     url = os.environ.get("REDIS_URL", "")
     if not url:
         skip_or_fail("REDIS_URL is not set: no Redis for the Celery worker")
-    url = urlunsplit(urlsplit(url)._replace(path=f"/{WORKER_REDIS_DB}"))
+    # One db number per pytest-xdist worker, so parallel runs never flush each other's queue.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    url = urlunsplit(urlsplit(url)._replace(path=f"/{WORKER_REDIS_DB + worker % 7}"))
     redis_flush(url)
     try:
         yield url
