@@ -55,3 +55,36 @@ def test_a_new_lookup_key_takes_effect_through_reencrypt_cpr(settings, caseworke
     assert not Citizen.objects.filter(cpr_hash=lookup_hash(CPR)).exists()
     call_command("reencrypt_cpr", stdout=io.StringIO())
     assert Citizen.objects.get(cpr_hash=lookup_hash(CPR)) == case.citizen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizens_registered_twice_before_the_upgrade_are_merged_into_one(caseworker, django_db_serialized_rollback):
+    """A citizen who came back used to get a second row with the same CPR number."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from cases.models import Case
+
+    first = factories.open_case(by=caseworker, name="Gammelt Navn", cpr="010190-1234")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("cases", "0005_allocation_moved")])
+    old = executor.loader.project_state([("cases", "0005_allocation_moved")]).apps
+    OldCitizen, OldCase = old.get_model("cases", "Citizen"), old.get_model("cases", "Case")
+    again = OldCitizen.objects.create(
+        name="Nyt Navn", cpr_hash=lookup_hash(CPR), max_rent=5100, target_group="single_adult", phone="11 22 33 44"
+    )
+    OldCase.objects.create(
+        reference="SAG-2026-00099",
+        citizen=again,
+        kind="homelessness",
+        team_id=first.team_id,
+        created_by_id=caseworker.pk,
+        opened_on="2026-06-01",
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    [citizen] = Citizen.objects.filter(cpr_hash=lookup_hash(CPR))
+    assert set(Case.objects.filter(citizen=citizen).values_list("reference", flat=True)) == {
+        first.reference,
+        "SAG-2026-00099",
+    }
+    assert (citizen.name, citizen.max_rent, citizen.cpr) == ("Nyt Navn", 5100, CPR)
