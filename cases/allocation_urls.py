@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/propose/", allocation.offer_propose, name="offer_propose"),
     path("<int:pk>/return/", allocation.offer_return, name="offer_return"),
     path("<int:pk>/withdraw/", allocation.offer_withdraw, name="offer_withdraw"),
+    path("<int:pk>/move-out/", allocation.offer_move_out, name="offer_move_out"),
 ]

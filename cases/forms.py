@@ -270,9 +270,14 @@ class CaseCloseForm(DkfdsFormMixin, forms.Form):
 # --- Allocation: the association's offer and the caseworker's return ---------------
 
 
+RENT_DANISH = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")  # 6.450,50 · 6450,50 · 5.800
+RENT_DOT_DECIMAL = re.compile(r"^(\d+)\.(\d{1,2})$")  # 5800.50 (not 5.800: that is thousands)
+
+
 class RentField(forms.DecimalField):
-    """A monthly rent as people type it: '5800', '5.800', '6.450,50', '6450,50 kr.'.
-    Øre are kept (two decimals at most); more decimals are refused, never rounded."""
+    """A monthly rent as people type it: '5800', '5.800', '6.450,50', '6450,50 kr.',
+    'kr. 5800', '5.800,-'. Øre are kept (two decimals at most); anything that could be
+    read two ways ('6.450.50', '5800.500') or has more decimals is refused, never guessed."""
 
     widget = forms.TextInput
     default_error_messages = {
@@ -280,11 +285,13 @@ class RentField(forms.DecimalField):
         "max_decimal_places": _("Skriv højst to decimaler (øre), fx 6.450,50."),
         "max_digits": _("Huslejen er for stor."),
         "max_whole_digits": _("Huslejen er for stor."),
+        "max_value": _("Huslejen kan højst være %(limit_value)s kr. om måneden."),
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 9)
         kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_value", 100_000)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -294,12 +301,16 @@ class RentField(forms.DecimalField):
         return {**attrs, "inputmode": "decimal", "autocomplete": "off"}
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().removesuffix("kr.").removesuffix("kr").strip().replace(" ", "").replace("\xa0", "")
-            if "," in value:  # Danish: '.' groups thousands, ',' starts the øre
-                value = value.replace(".", "").replace(",", ".")
-            elif value.count(".") > 1 or (value.count(".") == 1 and len(value.split(".")[1]) == 3):
-                value = value.replace(".", "")  # '5.800' is five thousand eight hundred
+        if isinstance(value, str) and value.strip():
+            text = value.strip().lower().replace("\xa0", "").replace(" ", "")
+            text = text.removeprefix("kr.").removeprefix("kr").removesuffix("kr.").removesuffix("kr")
+            text = text.removesuffix(",-").removesuffix(".-")
+            if danish := RENT_DANISH.fullmatch(text):
+                whole, ore = danish.groups()
+                text = whole.replace(".", "") + (f".{ore}" if ore else "")
+            elif not RENT_DOT_DECIMAL.fullmatch(text):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text
         return super().to_python(value)
 
 

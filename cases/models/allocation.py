@@ -56,6 +56,9 @@ class Placement(models.Model):
     }
     # A decision on supported accommodation has no lease or move-in to record here.
     STEPS_WITHOUT_OFFER = ("decline",)
+    # A closed case is a record, but a move-out after it closed is still recorded: it
+    # frees the dwelling for the next citizen.
+    STEPS_ON_A_CLOSED_CASE = ("move_out",)
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements")
     offer = models.ForeignKey(VacancyOffer, on_delete=models.PROTECT, null=True, blank=True, related_name="placements")
@@ -93,9 +96,13 @@ class Placement(models.Model):
         return f"Anvisning {self.pk}"
 
     def allows(self, step: str) -> bool:
-        """Whether the step can be taken from where the placement is now."""
+        """Whether the step can be taken from where the placement (and its case) is now."""
         from_statuses, _to = self.STEPS[step]
-        return self.status in from_statuses and (self.offer_id is not None or step in self.STEPS_WITHOUT_OFFER)
+        return (
+            self.status in from_statuses
+            and (self.offer_id is not None or step in self.STEPS_WITHOUT_OFFER)
+            and (self.case.is_open or step in self.STEPS_ON_A_CLOSED_CASE)
+        )
 
     @property
     def allows_subsidy(self) -> bool:

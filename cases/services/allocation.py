@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Placement, RentSubsidy
+from cases.services.reminders import case_workers
 from config.audit import audit
 from config.submissions import existing_submission, save_once
 from contacts.selectors import advisor_users_covering, association_staff_of
@@ -70,10 +71,18 @@ def _decline(
         housing.offer_outcome_record(offer=placement.offer, by=by, status=VacancyOffer.Status.OFFERED)
 
 
+def _lock_placements_then_offer(offer: VacancyOffer) -> VacancyOffer:
+    """Lock in the order every step takes (placement, then offer), so a step on the
+    placement and a change of the offer at the same moment wait for each other instead
+    of deadlocking."""
+    list(Placement.objects.select_for_update(of=("self",)).filter(offer=offer).values_list("pk", flat=True))
+    return VacancyOffer.objects.select_for_update().select_related("dwelling__department").get(pk=offer.pk)
+
+
 @transaction.atomic
 def offer_return(*, offer: VacancyOffer, by: User, reason: str) -> VacancyOffer:
     """Hand an offered dwelling back to the association, with the reason (≈40 % are)."""
-    offer = VacancyOffer.objects.select_for_update().get(pk=offer.pk)
+    offer = _lock_placements_then_offer(offer)
     if offer.status not in VacancyOffer.OPEN_STATUSES:
         raise ValidationError(_("Boligen er allerede %(status)s.") % {"status": offer.get_status_display()})
     if reason not in VacancyOffer.ReturnReason.values:
@@ -159,7 +168,7 @@ def _advance(placement: Placement, *, step: str) -> tuple[Placement, str | None]
     _from, to = Placement.STEPS[step]
     if placement.status == to:
         return placement, None
-    if not placement.case.is_open:
+    if not placement.case.is_open and step not in Placement.STEPS_ON_A_CLOSED_CASE:
         raise ValidationError(_("Sagen er lukket."))
     if not placement.allows(step):
         raise ValidationError(
@@ -305,11 +314,40 @@ def placement_move_out(*, placement: Placement, by: User, moved_out_on: date, re
 
 
 @transaction.atomic
+def offer_move_out_report(*, offer: VacancyOffer, by: User, moved_out_on: date, reason: str) -> VacancyOffer:
+    """The association, as landlord, reports that the tenant allocated to the home has
+    moved out: the placement records the move-out (the caseworkers are told) and the
+    dwelling can be offered again. The association still never learns who it was."""
+    staff = association_staff_of(by)
+    if staff is None or offer.dwelling.department.organisation_id != staff.organisation_id:
+        raise ValidationError(_("Du kan kun melde fraflytning fra jeres egne boliger."))
+    placement = Placement.objects.filter(offer=offer, status=Placement.Status.MOVED_IN).first()
+    if placement is None:
+        if offer.step != VacancyOffer.Step.MOVED_IN:
+            raise ValidationError(_("Ingen borger er registreret som flyttet ind i boligen."))
+        # Allocated before placements kept their move-ins: the offer alone records it.
+        return housing.offer_outcome_record(
+            offer=offer, by=by, status=offer.status, step=VacancyOffer.Step.MOVED_OUT, move_in_on=offer.move_in_on
+        )
+    placement_move_out(placement=placement, by=by, moved_out_on=moved_out_on, reason=reason)
+    context = {"reference": placement.case.reference, "department": offer.dwelling.department.name}
+    for user in case_workers(placement.case):
+        notification_queue(
+            recipient=user,
+            template="move_out_reported",
+            context={**context, "link_path": reverse("cases:detail", args=[placement.case.reference])},
+            dedupe_key=f"move-out:{placement.pk}:{user.pk}",
+        )
+    offer.refresh_from_db()
+    return offer
+
+
+@transaction.atomic
 def offer_withdraw(*, offer: VacancyOffer, by: User) -> VacancyOffer:
     """The association takes an offer back before any citizen has said yes to it; a
     citizen only proposed is told by the caseworker (the proposal is declined)."""
     staff = association_staff_of(by)
-    offer = VacancyOffer.objects.select_for_update().select_related("dwelling__department").get(pk=offer.pk)
+    offer = _lock_placements_then_offer(offer)
     if staff is None or offer.dwelling.department.organisation_id != staff.organisation_id:
         raise ValidationError(_("Du kan kun trække jeres egne tilbud tilbage."))
     if offer.status == VacancyOffer.Status.WITHDRAWN:

@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.forms import OfferForm, ReturnOfferForm
+from cases.forms import MoveOutForm, OfferForm, ReturnOfferForm
 from cases.selectors import allocation as selectors
 from cases.selectors.citizens import get_case_for, works_the_homelessness_plan
 from cases.services import allocation as services
@@ -57,7 +58,7 @@ def offer_new(request):
 
 
 @role_required(Role.ASSOCIATION_STAFF, Role.CASEWORKER)
-def offer_detail(request, pk: int, *, return_form=None, status=200):
+def offer_detail(request, pk: int, *, return_form=None, move_out_form=None, status=200):
     """One offer. Caseworkers see the fitting candidates; association staff only the outcome."""
     offer = selectors.get_offer_for(request.user, pk)
     can_allocate = works_the_homelessness_plan(request.user)
@@ -65,7 +66,9 @@ def offer_detail(request, pk: int, *, return_form=None, status=200):
         "offer": offer,
         "can_allocate": can_allocate,
         "can_withdraw": selectors.can_offer(request.user) and offer.status in offer.WITHDRAWABLE,
+        "can_report_move_out": selectors.can_offer(request.user) and offer.step == offer.Step.MOVED_IN,
         "return_form": return_form or ReturnOfferForm(),
+        "move_out_form": move_out_form or MoveOutForm(),
     }
     if can_allocate and offer.status == offer.Status.OFFERED:
         context["candidates"] = list(selectors.candidates_for_offer(request.user, offer)[:25])
@@ -116,3 +119,18 @@ def offer_withdraw(request, pk: int):
         return redirect("allocation:offer_detail", pk=offer.pk)
     messages.success(request, _("Tilbuddet er trukket tilbage. Kommunen kan ikke længere anvise boligen."))
     return redirect("allocation:offer_list")
+
+
+@require_POST
+@role_required(Role.ASSOCIATION_STAFF)
+def offer_move_out(request, pk: int):
+    """The association reports that the tenant allocated to the home has moved out."""
+    offer = selectors.get_offer_for(request.user, pk)
+    return form_action(
+        request,
+        MoveOutForm(request.POST),
+        perform=lambda data: services.offer_move_out_report(offer=offer, by=request.user, **data),
+        done=_("Fraflytningen er registreret. Boligen kan tilbydes igen."),
+        redirect_to=reverse("allocation:offer_detail", args=[offer.pk]),
+        again=lambda form: offer_detail(request, pk, move_out_form=form, status=400),
+    )

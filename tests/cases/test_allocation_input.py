@@ -234,3 +234,72 @@ def test_an_offer_under_allocation_stop_shows_no_candidates_to_propose(client, c
     client.force_login(caseworker)
     page = client.get(reverse("allocation:offer_detail", args=[stopped.pk])).content.decode()
     assert "Foreslå" not in page and "Anvisningsstop" in page
+
+
+def test_the_association_reports_a_move_out_also_after_the_case_closed(
+    client, caseworker, case, association_staff, department
+):
+    from cases.services import citizens, stays
+    from notifications.models import Notification
+
+    dwelling = DwellingFactory(department=department, monthly_rent=Decimal(4500))
+    home = offer(association_staff, dwelling)
+    placement = allocation.placement_propose(case=case, offer=home, by=caseworker)
+    allocation.placement_accept(placement=placement, by=caseworker)
+    allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=TODAY() - timedelta(days=40))
+    stays.stay_end(stay=case.stays.get(), by=caseworker, left_on=TODAY(), exit="other_shelter")
+    citizens.case_close(case=case, by=caseworker, reason="housed")  # the case ends well: moved in
+
+    client.force_login(association_staff)
+    detail = client.get(reverse("allocation:offer_detail", args=[home.pk])).content.decode()
+    assert "Meld fraflytning" in detail and case.reference not in detail and case.citizen.name not in detail
+    url = reverse("allocation:offer_move_out", args=[home.pk])
+    data = {"moveout-moved_out_on": TODAY().isoformat(), "moveout-reason": "own_wish"}
+    assert client.post(url, data).status_code == 302
+    placement.refresh_from_db()
+    home.refresh_from_db()
+    assert (placement.status, placement.moved_out_on) == (Placement.Status.MOVED_OUT, TODAY())
+    assert home.step == VacancyOffer.Step.MOVED_OUT
+    assert dwelling in dwellings_offerable_by(association_staff)
+    told = Notification.objects.get(template="move_out_reported", recipient=caseworker)
+    assert told.context["reference"] == case.reference and "Testvej" not in str(told.context)
+
+
+@pytest.mark.parametrize("persona", ["association_staff_elsewhere", "caseworker", "reporter"])
+def test_others_cannot_report_a_move_out(client, request, persona, case, caseworker, association_staff, department):
+    home = offer(association_staff, DwellingFactory(department=department, monthly_rent=Decimal(4500)))
+    placement = allocation.placement_propose(case=case, offer=home, by=caseworker)
+    allocation.placement_accept(placement=placement, by=caseworker)
+    allocation.placement_move_in(placement=placement, by=caseworker, move_in_on=TODAY())
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse("allocation:offer_move_out", args=[home.pk])
+    response = client.post(url, {"moveout-moved_out_on": TODAY().isoformat(), "moveout-reason": "own_wish"})
+    assert response.status_code == 404
+    placement.refresh_from_db()
+    assert placement.status == Placement.Status.MOVED_IN
+
+
+@pytest.mark.parametrize(
+    ("typed", "rent"),
+    [
+        ("5800", "5800"),
+        ("5.800", "5800"),
+        ("5800.50", "5800.50"),
+        ("6.450,50", "6450.50"),
+        ("kr. 5800", "5800"),
+        ("5.800,-", "5800"),
+        ("6.450.50", None),
+        ("5.800.50", None),
+        ("5800.500", None),
+        ("200000", None),
+    ],
+)
+def test_a_rent_is_read_as_people_write_it_and_never_guessed(typed, rent):
+    from cases.forms import RentField
+
+    field = RentField()
+    if rent is None:
+        with pytest.raises(ValidationError):
+            field.clean(typed)
+    else:
+        assert field.clean(typed) == Decimal(rent)
