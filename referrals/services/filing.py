@@ -114,7 +114,18 @@ def referral_file(
         address, unit = dwelling.address, dwelling.unit
     if not address.strip():
         raise ValidationError(_("Vælg et lejemål, eller skriv adressen."))
-    if repeat := _same_concern_just_filed(reporter, department, dwelling, address, unit, description):
+    sent = {
+        "address": address,
+        "unit": unit,
+        "description": description,
+        "resident_name": resident_name,
+        "children_present": children_present,
+        "observed_on": observed_on,
+        "source": source,
+        "categories": categories,
+        "acute_reasons": set(acute_reasons),
+    }
+    if repeat := _same_concern_just_filed(reporter, department, dwelling, sent):
         return repeat, False  # the form sent again (the back button): the first concern stands
     try:
         with transaction.atomic():
@@ -147,18 +158,32 @@ REPEAT_WINDOW = timedelta(hours=1)
 
 
 def _same_concern_just_filed(
-    reporter: User, department: Department, dwelling: Dwelling | None, address: str, unit: str, description: str
+    reporter: User, department: Department, dwelling: Dwelling | None, sent: dict[str, Any]
 ) -> Referral | None:
-    """The concern this reporter filed within the hour about the same home with the same
-    words, if any: a restored form (the back button) must not make a second one."""
+    """The concern this reporter filed within the hour with exactly what was sent now
+    (home, words, acute situation, children, categories …), if any: a restored form
+    (the back button) must not make a second one. Anything changed is a new concern."""
     recent = Referral.objects.filter(
         reporter=reporter, department=department, created_at__gte=timezone.now() - REPEAT_WINDOW
-    )
-    recent = (
-        recent.filter(dwelling=dwelling) if dwelling is not None else recent.filter(place_key=place_key(address, unit))
-    )
-    words = " ".join(description.split())
-    return next((r for r in recent.order_by("-created_at") if " ".join(r.description.split()) == words), None)
+    ).prefetch_related("categories")
+    key = place_key(sent["address"], sent["unit"])
+    recent = recent.filter(dwelling=dwelling) if dwelling is not None else recent.filter(place_key=key)
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    for referral in recent.order_by("-created_at"):
+        if (
+            words(referral.description) == words(sent["description"])
+            and referral.resident_name == sent["resident_name"].strip()
+            and referral.children_present == sent["children_present"]
+            and referral.observed_on == sent["observed_on"]
+            and referral.source == sent["source"]
+            and set(referral.acute_reasons) == sent["acute_reasons"]
+            and {category.code for category in referral.categories.all()} == sent["categories"]
+        ):
+            return referral
+    return None
 
 
 def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields: Any) -> Referral:

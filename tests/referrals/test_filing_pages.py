@@ -103,6 +103,13 @@ def test_the_same_concern_sent_again_with_a_fresh_form_shows_the_first(client, a
     assert "Du har allerede sendt denne bekymring" in second.content.decode()
 
 
+def test_sending_again_with_the_acute_situation_ticked_files_a_new_concern(client, accepted_reporter, department):
+    client.force_login(accepted_reporter)
+    client.post(reverse("referrals:new"), referral_form_data(department))
+    client.post(reverse("referrals:new"), referral_form_data(department, acute_reasons=["weapon"]))
+    assert Referral.objects.count() == 2 and Referral.objects.filter(is_acute=True).count() == 1
+
+
 def test_a_different_concern_about_the_same_home_is_filed(client, accepted_reporter, department):
     client.force_login(accepted_reporter)
     client.post(reverse("referrals:new"), referral_form_data(department))
