@@ -14,3 +14,9 @@ def cases_remind() -> int:
 def case_file_render(export_id: int) -> bool:
     """Render a right-of-access case file; a long case takes several seconds."""
     return export.case_file_render(export_id=export_id)
+
+
+@shared_task
+def case_file_exports_requeue() -> int:
+    """Hand over again the case files whose hand-off to Celery was lost (Celery beat)."""
+    return export.case_file_exports_requeue()

@@ -278,6 +278,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Shelter stays at day 60 / 80, rent subsidies ending, action plan reviews.
     "cases-remind": {"task": "cases.tasks.cases_remind", "schedule": 60 * 60.0},
+    # Long work whose hand-off to Celery the broker lost is handed over again.
+    "case-file-exports-requeue": {"task": "cases.tasks.case_file_exports_requeue", "schedule": 60.0},
+    "import-jobs-requeue": {"task": "housing.tasks.import_jobs_requeue", "schedule": 60.0},
 }
 
 # --- E-mail -----------------------------------------------------------------
@@ -321,6 +324,8 @@ REFERRAL_ACK_WORKING_DAYS = env.int("REFERRAL_ACK_WORKING_DAYS", default=1)
 REFERRAL_ACUTE_ACK_OFFICE_HOURS = env.float("REFERRAL_ACUTE_ACK_OFFICE_HOURS", default=2)
 OFFICE_OPENS = env.int("OFFICE_OPENS", default=8)
 OFFICE_CLOSES = env.int("OFFICE_CLOSES", default=16)
+if not 0 <= OFFICE_OPENS < OFFICE_CLOSES <= 23:
+    raise ImproperlyConfigured("OFFICE_OPENS and OFFICE_CLOSES must be hours with 0 <= opens < closes <= 23.")
 # Contact persons accept the confidentiality rules again after this many days.
 RULES_ACCEPTANCE_DAYS = env.int("RULES_ACCEPTANCE_DAYS", default=365)
 RULES_VERSION = "2026-1"

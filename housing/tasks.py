@@ -15,3 +15,9 @@ def import_preview(job_id: int) -> bool:
 def import_run(job_id: int) -> bool:
     """Save a confirmed import in short batches."""
     return services.import_job_run(job_id=job_id)
+
+
+@shared_task
+def import_jobs_requeue() -> int:
+    """Hand over again the imports whose hand-off to Celery was lost (Celery beat)."""
+    return services.import_jobs_requeue()

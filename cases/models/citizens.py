@@ -342,6 +342,8 @@ class CaseFileExport(models.Model):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the export was last handed to Celery: a hand-off the broker lost is repeated.
+    queued_at = models.DateTimeField(null=True, blank=True)
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     def __str__(self):

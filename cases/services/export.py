@@ -2,10 +2,12 @@
 
 import logging
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, CaseFileExport
@@ -29,10 +31,38 @@ def case_file_export_request(*, case: Case, by: User, submission_token: uuid.UUI
     if not created:
         return export
     audit_read(case, by=by, purpose="aktindsigt", export_id=export.pk)
+    transaction.on_commit(lambda: _hand_to_celery(export.pk), robust=True)
+    return export
+
+
+# An export handed to Celery that has not started after this long is handed over again.
+REQUEUE_AFTER = timedelta(minutes=2)
+
+
+def _hand_to_celery(export_id: int) -> None:
     from cases.tasks import case_file_render  # the task module imports this one
 
-    transaction.on_commit(lambda: case_file_render.delay(export.pk), robust=True)
-    return export
+    CaseFileExport.objects.filter(pk=export_id).update(queued_at=timezone.now())
+    case_file_render.delay(export_id)
+
+
+def case_file_exports_requeue(*, now: datetime | None = None) -> int:
+    """Hand over again the exports whose hand-off to Celery was lost (the broker was
+    down), so a waiting page never waits for ever. Rendering twice is harmless."""
+    now = now or timezone.now()
+    before = now - REQUEUE_AFTER
+    stale = CaseFileExport.objects.filter(state=CaseFileExport.State.PENDING).filter(
+        Q(queued_at__lt=before) | Q(queued_at__isnull=True, created_at__lt=before)
+    )
+    count = 0
+    for export_id in stale.values_list("pk", flat=True):
+        try:
+            _hand_to_celery(export_id)
+        except Exception:  # noqa: BLE001 - the broker is still down: the next sweep tries again
+            logger.warning("case file export %s: broker unavailable, requeue later", export_id)
+            break
+        count += 1
+    return count
 
 
 def _export_finish(export_id: int, **fields: Any) -> None:

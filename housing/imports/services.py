@@ -12,6 +12,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -25,7 +26,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,9 +51,41 @@ def _after_commit(job: ImportJob, task_name: str, run: Callable[..., bool]) -> N
         from housing import tasks  # the task module imports this one
 
         task = getattr(tasks, task_name)
-        transaction.on_commit(lambda: task.delay(job.pk), robust=True)
+        transaction.on_commit(lambda: _hand_to_celery(job.pk, task), robust=True)
     else:
         transaction.on_commit(lambda: run(job_id=job.pk))
+
+
+# A job handed to Celery that has not started after this long is handed over again.
+REQUEUE_AFTER = timedelta(minutes=2)
+
+
+def _hand_to_celery(job_id: int, task: Any) -> None:
+    ImportJob.objects.filter(pk=job_id).update(queued_at=timezone.now())
+    task.delay(job_id)
+
+
+def import_jobs_requeue(*, now: datetime | None = None) -> int:
+    """Hand over again the jobs whose hand-off to Celery was lost (the broker was down):
+    a preview never started, or a confirmed import that has saved nothing. Running a
+    job twice is safe: the preview starts over and the import claims each batch."""
+    from housing import tasks  # the task module imports this one
+
+    now = now or timezone.now()
+    before = now - REQUEUE_AFTER
+    stale = ImportJob.objects.filter(Q(queued_at__lt=before) | Q(queued_at__isnull=True, created_at__lt=before)).filter(
+        Q(state=ImportJob.State.PENDING) | Q(state=ImportJob.State.IMPORTING, imported_rows=0)
+    )
+    count = 0
+    for job_id, state in stale.values_list("pk", "state"):
+        task = tasks.import_preview if state == ImportJob.State.PENDING else tasks.import_run
+        try:
+            _hand_to_celery(job_id, task)
+        except Exception:  # noqa: BLE001 - the broker is still down: the next sweep tries again
+            logger.warning("housing import %s: broker unavailable, requeue later", job_id)
+            break
+        count += 1
+    return count
 
 
 def _set_state(job: ImportJob, state: str, *, by: User | None, event: str, **fields: Any) -> None:

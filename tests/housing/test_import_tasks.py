@@ -1,10 +1,15 @@
 """A large CSV file is previewed and imported by Celery tasks while the page shows its
 progress; the import writes in short batches with a constant number of queries each."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from housing import tasks
 from housing.imports import services
@@ -230,3 +235,32 @@ def test_updates_take_no_query_per_row_either(world, administrator, settings):
     # The same departments again, each with a new number of homes.
     Department.objects.update(number_of_homes=1)
     assert queries_for(20, administrator)[1] == queries_for(60, administrator)[1]
+
+
+def broker_down(*args, **kwargs):
+    raise OperationalError("Connection refused")
+
+
+def test_an_import_whose_hand_off_was_lost_is_previewed_by_the_sweeper(
+    admin_client, world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.CSV_IMPORT_ASYNC_ROWS = 5
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks.import_preview, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(
+                reverse("admin:housing_department_import"),
+                {"import_file": SimpleUploadedFile("stor.csv", department_file(6).encode()), "encoding": "auto"},
+            )
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.PENDING
+
+    assert services.import_jobs_requeue() == 0
+    assert services.import_jobs_requeue(now=timezone.now() + timedelta(minutes=3)) == 1
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.PREVIEWED and job.total_rows == 6
+    assert "Af rækkerne i filen er 6 nye" in admin_client.get(response["Location"]).content.decode()
+    assert services.import_jobs_requeue(now=timezone.now() + timedelta(minutes=3)) == 0, (
+        "a previewed file waits for its confirm"
+    )
