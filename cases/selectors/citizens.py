@@ -28,6 +28,7 @@ from cases.models import (
     ShelterStay,
 )
 from config.access import get_visible_or_404
+from config.audit import audit_read
 from config.db import Casefold
 from config.grants import granted
 from contacts.models import CONCERN_FUNCTIONS, Advisor
@@ -229,11 +230,23 @@ def citizen_already_registered(
         message = _(
             "Borgeren er allerede registreret i sag %(reference)s. Åbn sagen i stedet for at oprette en ny."
         ) % {"reference": visible.reference}
-    else:
+        return AlreadyRegistered(visible_case=visible, message=message)
+    # A hit on a case the user may not open is logged on that case, so the data
+    # protection officer can see who looked a CPR number up (design.md: "read access to
+    # a person's data is logged with purpose").
+    audit_read(latest, by=user, purpose="cpr_match")
+    if works_the_homelessness_plan(user):
+        # The homelessness units hand citizens over to each other by team.
         message = _(
             "Borgeren er allerede registreret i Bindeled. Kontakt %(team)s, hvis du skal have adgang til sagen."
         ) % {"team": latest.team.name}
-    return AlreadyRegistered(visible_case=visible, message=message)
+    else:
+        # Naming the team would tell which kind of help the citizen gets.
+        message = _(
+            "Borgeren er allerede registreret i Bindeled i en sag, du ikke har adgang til. "
+            "Spørg din leder, hvis du skal have adgang til sagen."
+        )
+    return AlreadyRegistered(visible_case=None, message=message)
 
 
 def case_list_search(text: str) -> dict[str, str]:

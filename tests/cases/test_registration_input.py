@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +54,9 @@ def test_a_caseworker_who_may_not_see_the_case_learns_only_whom_to_ask(client, c
     assert "Borgeren er allerede registreret i Bindeled. Kontakt Hjemløseenheden" in body
     assert case.reference not in body and "Aksel" not in body
     assert Citizen.objects.count() == 1
+    # The look-up of a case the caseworker may not open is on that case's read log.
+    looked_up = LogEntry.objects.get_for_object(case).filter(action=LogEntry.Action.ACCESS, actor=caseworker_elsewhere)
+    assert [entry.additional_data for entry in looked_up] == [{"purpose": "cpr_match"}]
 
 
 def test_the_service_refuses_a_second_citizen_with_the_same_cpr_number(caseworker_elsewhere, case):
@@ -151,12 +155,16 @@ def test_a_stay_ends_as_own_home_only_from_the_day_of_the_move_in(caseworker, ca
     assert case.placements.get().status == Placement.Status.MOVED_IN
 
 
-def test_a_housing_advisor_on_the_team_is_told_whom_to_ask_too(client, case, team, district):
-    advisor = factories.AdvisorFactory(function=Advisor.Function.HOUSING_ADVISOR, team=team, districts=[district]).user
+def test_a_housing_advisor_is_told_to_ask_but_not_which_unit_has_the_citizen(client, case, district):
+    advisor = factories.AdvisorFactory(
+        function=Advisor.Function.HOUSING_ADVISOR, team__name="Boligsocialt team", districts=[district]
+    ).user
     client.force_login(advisor)
     # Advisors open housing-social cases from concerns; the same rule applies there.
     referral = factories.ReferralFactory(department=factories.DepartmentFactory(district=district))
     url = reverse("referrals:open_case", args=[referral.reference])
     data = {"case-name": "X", "case-cpr": "010190-1234", "case-max_rent": "4000", "case-target_group": "single_adult"}
     body = client.post(url, data).content.decode()
-    assert "Borgeren er allerede registreret i Bindeled" in body and case.reference not in body
+    assert "Borgeren er allerede registreret i Bindeled" in body and "Spørg din leder" in body
+    # Naming the homelessness unit would tell an advisor the citizen has been homeless.
+    assert case.reference not in body and case.team.name not in body and "Aksel" not in body
