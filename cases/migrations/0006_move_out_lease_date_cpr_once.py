@@ -28,6 +28,10 @@ def merge_citizens_with_the_same_cpr(apps, schema_editor):
         others = [row.pk for row in rows[1:]]
         Case.objects.filter(citizen_id__in=others).update(citizen=kept)
         Citizen.objects.filter(pk__in=others).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # Check the deferred foreign keys now: PostgreSQL will not build the unique
+        # index below while their trigger events are pending in this transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

@@ -57,16 +57,8 @@ def test_a_new_lookup_key_takes_effect_through_reencrypt_cpr(settings, caseworke
     assert Citizen.objects.get(cpr_hash=lookup_hash(CPR)) == case.citizen
 
 
-@pytest.mark.django_db(transaction=True)
-def test_citizens_registered_twice_before_the_upgrade_are_merged_into_one(caseworker, django_db_serialized_rollback):
-    """A citizen who came back used to get a second row with the same CPR number."""
-    from django.db.migrations.executor import MigrationExecutor
-
-    from cases.models import Case
-
-    first = factories.open_case(by=caseworker, name="Gammelt Navn", cpr="010190-1234")
-    executor = MigrationExecutor(connection)
-    executor.migrate([("cases", "0005_allocation_moved")])
+def upgrade_with_a_second_registration(executor, first, caseworker):
+    """What a database before the constraint could hold: the same CPR number twice."""
     old = executor.loader.project_state([("cases", "0005_allocation_moved")]).apps
     OldCitizen, OldCase = old.get_model("cases", "Citizen"), old.get_model("cases", "Case")
     again = OldCitizen.objects.create(
@@ -80,8 +72,23 @@ def test_citizens_registered_twice_before_the_upgrade_are_merged_into_one(casewo
         created_by_id=caseworker.pk,
         opened_on="2026-06-01",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizens_registered_twice_before_the_upgrade_are_merged_into_one(caseworker, django_db_serialized_rollback):
+    """A citizen who came back used to get a second row with the same CPR number."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    from cases.models import Case
+
+    first = factories.open_case(by=caseworker, name="Gammelt Navn", cpr="010190-1234")
     executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    executor.migrate([("cases", "0005_allocation_moved")])
+    try:
+        upgrade_with_a_second_registration(executor, first, caseworker)
+    finally:  # the schema is the test database's, shared with the tests after this one
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
     [citizen] = Citizen.objects.filter(cpr_hash=lookup_hash(CPR))
     assert set(Case.objects.filter(citizen=citizen).values_list("reference", flat=True)) == {
         first.reference,
