@@ -13,14 +13,16 @@ name or any other personal data. Sending needs nothing from the apps that queue.
 
 import logging
 import time
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -39,6 +41,21 @@ CONTEXT_KEYS = frozenset({"reference", "department", "is_acute", "link_path", "m
 ContextValue = str | int | bool | date | None
 
 
+class Outgoing(NamedTuple):
+    """One e-mail to queue: who gets it, which template, what it may say (CONTEXT_KEYS)."""
+
+    recipient: User
+    template: str
+    context: Mapping[str, ContextValue]
+
+
+def _stored(template: str, context: Mapping[str, ContextValue]) -> dict[str, Any]:
+    unknown = set(context) - CONTEXT_KEYS
+    if unknown:
+        raise ValueError(f"An e-mail may not carry {sorted(unknown)}: only {sorted(CONTEXT_KEYS)}")
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in context.items()}
+
+
 def notification_queue(
     *,
     recipient: User,
@@ -51,15 +68,13 @@ def notification_queue(
     With a dedupe_key, an existing row with the same key means "already queued" and
     nothing is written.
     """
-    unknown = set(context) - CONTEXT_KEYS
-    if unknown:
-        raise ValueError(f"An e-mail may not carry {sorted(unknown)}: only {sorted(CONTEXT_KEYS)}")
+    stored = _stored(template, context)
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     notification = Notification.objects.create(
         recipient=recipient,
         template=template,
-        context={key: value.isoformat() if isinstance(value, date) else value for key, value in context.items()},
+        context=stored,
         dedupe_key=dedupe_key,
         # The after-commit task normally sends it at once; the sweeper waits a
         # little before it assumes the task was lost.
@@ -67,6 +82,31 @@ def notification_queue(
     )
     transaction.on_commit(lambda: notification_enqueue(notification.pk), robust=True)
     return notification
+
+
+def notifications_queue(outgoing: Iterable[Outgoing]) -> list[Notification]:
+    """Write several notification rows in one insert, in the caller's transaction, and
+    hand them to Celery after commit as one message (their ids).
+
+    An event that mails a whole district (a new concern) costs one query and one
+    publish, not one of each per advisor.
+    """
+    next_try_at = timezone.now() + SWEEPER_GRACE
+    rows = [
+        Notification(
+            recipient=item.recipient,
+            template=item.template,
+            context=_stored(item.template, item.context),
+            next_try_at=next_try_at,
+        )
+        for item in outgoing
+    ]
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: notifications_enqueue(ids), robust=True)
+    return rows
 
 
 class _BrokerCircuit:
@@ -93,17 +133,27 @@ broker_circuit = _BrokerCircuit()
 
 
 def notification_enqueue(notification_id: int) -> None:
-    """Hand the notification to Celery; if the broker is down, the sweeper will send it."""
-    from notifications.tasks import notification_send  # the task module imports this one
+    """Hand one notification to Celery; if the broker is down, the sweeper will send it."""
+    notifications_enqueue([notification_id])
 
+
+def notifications_enqueue(notification_ids: Sequence[int]) -> None:
+    """Hand notifications to Celery in one message of ids; if the broker is down, the
+    sweeper will send them. Without a broker (the demo) Celery runs the task eagerly."""
+    from notifications.tasks import notifications_send  # the task module imports this one
+
+    if not notification_ids:
+        return
     if broker_circuit.is_open():
-        logger.warning("broker recently unavailable, notification %s left for the sweeper", notification_id)
+        for notification_id in notification_ids:
+            logger.warning("broker recently unavailable, notification %s left for the sweeper", notification_id)
         return
     try:
-        notification_send.delay(notification_id)
+        notifications_send.delay(list(notification_ids))
     except Exception:  # noqa: BLE001 - a broker outage must never fail the user's request
         broker_circuit.trip()
-        logger.warning("broker unavailable, notification %s left for the sweeper", notification_id)
+        for notification_id in notification_ids:
+            logger.warning("broker unavailable, notification %s left for the sweeper", notification_id)
 
 
 def render_context(stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -125,66 +175,94 @@ def _render(notification: Notification) -> tuple[str, str]:
     return " ".join(subject.split()), body
 
 
-def _claim(notification_id: int) -> Notification | None:
-    """Take a pending notification for sending, or None when it is not ours to send:
-    sent, given up, being sent by another worker, or waiting for its back-off."""
+def _claim(notification_ids: Sequence[int]) -> list[Notification]:
+    """Take the pending notifications among these for sending, in id order. Left out are
+    those not ours to send: sent, given up, being sent by another worker, or waiting
+    for their back-off."""
+    now = timezone.now()
     with transaction.atomic():
-        notification = (
-            # Lock the notification only, not the recipient's login with it.
+        claimed = list(
+            # Lock the notifications only, not the recipients' logins with them.
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
+            .filter(pk__in=notification_ids, state=Notification.State.PENDING)
+            .filter(Q(attempts=0) | Q(next_try_at__lte=now))
+            .order_by("pk")
         )
-        if notification is None or notification.state != Notification.State.PENDING:
-            return None
-        now = timezone.now()
-        if notification.attempts and notification.next_try_at > now:
-            return None
-        notification.attempts += 1
-        notification.next_try_at = now + CLAIM_LEASE
-        notification.save(update_fields=["attempts", "next_try_at"])
-    return notification
+        if claimed:
+            Notification.objects.filter(pk__in=[row.pk for row in claimed]).update(
+                attempts=F("attempts") + 1, next_try_at=now + CLAIM_LEASE
+            )
+    for row in claimed:
+        row.attempts += 1
+        row.next_try_at = now + CLAIM_LEASE
+    return claimed
 
 
-def _settle(notification: Notification, **outcome: Any) -> bool:
-    """Record how this attempt went, unless another worker has claimed the row since
+def _settle(notifications: Sequence[Notification], **outcome: Any) -> int:
+    """Record how this attempt went, except on rows another worker has claimed since
     (this one outlived its lease): then that worker's outcome is the one that counts."""
-    claimed = Notification.objects.filter(
-        pk=notification.pk, state=Notification.State.PENDING, attempts=notification.attempts
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for row in notifications:
+        by_attempts[row.attempts].append(row.pk)
+    return sum(
+        Notification.objects.filter(pk__in=ids, state=Notification.State.PENDING, attempts=attempts).update(**outcome)
+        for attempts, ids in by_attempts.items()
     )
-    return bool(claimed.update(**outcome))
+
+
+def _failed(notification: Notification, error: Exception) -> None:
+    given_up = notification.attempts >= MAX_ATTEMPTS
+    _settle(
+        [notification],
+        last_error=type(error).__name__,
+        next_try_at=timezone.now() + timedelta(minutes=2**notification.attempts),
+        state=Notification.State.FAILED if given_up else Notification.State.PENDING,
+    )
+    logger.warning(
+        "notification %s failed (%s), attempt %s", notification.pk, type(error).__name__, notification.attempts
+    )
 
 
 def notification_deliver(*, notification_id: int) -> bool:
-    """Send one pending notification. True when it was sent now.
+    """Send one pending notification. True when it was sent now."""
+    return notifications_deliver(notification_ids=[notification_id]) == 1
 
-    On a failure (the mail server, or the e-mail itself) the attempt is recorded with an
+
+def notifications_deliver(*, notification_ids: Sequence[int]) -> int:
+    """Send the pending notifications among these, over one connection to the mail
+    server. Returns how many were sent now.
+
+    On a failure (the mail server, or one e-mail itself) the attempt is recorded with an
     exponential back-off, and the sweeper tries again when it is due; after
     MAX_ATTEMPTS the row is marked failed and an operator must look (only the error's
-    class is kept: no personal data).
+    class is kept: no personal data). No row is locked while the mail server is talked to.
     """
-    notification = _claim(notification_id)
-    if notification is None:
-        return False
+    claimed = _claim(notification_ids)
+    if not claimed:
+        return 0
+    sent: list[Notification] = []
     try:
-        subject, body = _render(notification)
-        EmailMultiAlternatives(subject=subject, body=body, to=[notification.recipient.email]).send()
-    except Exception as error:  # noqa: BLE001 - SMTP, DNS, TLS, a broken template: all mean "try later"
-        given_up = notification.attempts >= MAX_ATTEMPTS
-        _settle(
-            notification,
-            last_error=type(error).__name__,
-            next_try_at=timezone.now() + timedelta(minutes=2**notification.attempts),
-            state=Notification.State.FAILED if given_up else Notification.State.PENDING,
-        )
-        logger.warning(
-            "notification %s failed (%s), attempt %s", notification.pk, type(error).__name__, notification.attempts
-        )
-        return False
-    _settle(notification, state=Notification.State.SENT, sent_at=timezone.now())
-    logger.info("notification %s sent (%s)", notification.pk, notification.template)
-    return True
+        with get_connection() as connection:
+            for notification in claimed:
+                try:
+                    subject, body = _render(notification)
+                    message = EmailMultiAlternatives(
+                        subject=subject, body=body, to=[notification.recipient.email], connection=connection
+                    )
+                    message.send()
+                except Exception as error:  # noqa: BLE001 - SMTP, DNS, TLS, a broken template: all mean "try later"
+                    _failed(notification, error)
+                else:
+                    sent.append(notification)
+    except Exception as error:  # noqa: BLE001 - the connection itself: every row not yet sent tries later
+        for notification in claimed:
+            if notification not in sent:
+                _failed(notification, error)
+    _settle(sent, state=Notification.State.SENT, sent_at=timezone.now())
+    for notification in sent:
+        logger.info("notification %s sent (%s)", notification.pk, notification.template)
+    return len(sent)
 
 
 def notifications_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:

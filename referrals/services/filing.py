@@ -17,7 +17,7 @@ from config.references import next_reference
 from contacts.models import Appointment
 from contacts.selectors import advisor_users_covering, rules_accepted
 from housing.models import Department, Dwelling
-from notifications.services import notification_queue
+from notifications.services import Outgoing, notifications_queue
 from referrals.models import AcuteReason, Category, Referral, ReferralCategory, StatusChange
 from referrals.services.history import email_context, record
 
@@ -149,6 +149,9 @@ def referral_file(
         existing = Referral.objects.filter(submission_token=submission_token, reporter=reporter).first()
         if submission_token and existing:
             return existing, False
+        if submission_token and Referral.objects.filter(submission_token=submission_token).exists():
+            # Someone else's token: refuse politely rather than fail with a 500.
+            raise ValidationError(_("Formularen er allerede brugt. Indlæs siden igen, og prøv igen.")) from None
         raise
     return referral, True
 
@@ -197,7 +200,13 @@ def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields
         created_at=now,
         acknowledge_due_at=acknowledge_deadline(now, acute=bool(acute_reasons)),
     )
-    referral.full_clean(exclude=["reporter", "department", "dwelling", "acknowledge_due_at"])
+    # The database keeps the reference and the one-time token unique and the status
+    # consistent (its constraints); asking it first would cost a query each per filing.
+    referral.full_clean(
+        exclude=["reporter", "department", "dwelling", "acknowledge_due_at"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     referral.save()
     ReferralCategory.objects.bulk_create(
         [ReferralCategory(referral=referral, code=code) for code in sorted(set(categories))]
@@ -206,7 +215,12 @@ def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields
         referral, event=StatusChange.Event.FILED, actor=referral.reporter, detail=_("Akut") if referral.is_acute else ""
     )
     context = email_context(referral)
-    for advisor in advisor_users_covering(referral.department.district_id):
-        notification_queue(recipient=advisor, template="referral_filed", context=context)
-    notification_queue(recipient=referral.reporter, template="referral_receipt", context=context)
+    # One insert and, after commit, one message to the broker for all of them.
+    notifications_queue(
+        [
+            Outgoing(advisor, "referral_filed", context)
+            for advisor in advisor_users_covering(referral.department.district_id)
+        ]
+        + [Outgoing(referral.reporter, "referral_receipt", context)]
+    )
     return referral

@@ -171,3 +171,48 @@ def test_going_back_before_the_move_gives_waiting_rows_their_ids_again(django_db
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert Notification.objects.get(pk=waiting.pk).context["reference"] == "BH-2026-00077"
+
+
+class CountingBackend(EmailBackend):
+    """A locmem backend that counts the connections opened and refuses one address."""
+
+    opened = 0
+
+    def open(self):
+        CountingBackend.opened += 1
+        return super().open()
+
+    def send_messages(self, messages):
+        if any("refused@" in address for message in messages for address in message.to):
+            raise OSError("550 mailbox unavailable")
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_sent_over_one_connection_and_one_refusal_does_not_hold_up_the_rest(settings):
+    from notifications.services import notifications_deliver
+
+    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.CountingBackend"
+    CountingBackend.opened = 0
+    users = [factories.UserFactory(email=f"advisor{n}@example.dk") for n in range(3)]
+    users.append(factories.UserFactory(email="refused@example.dk"))
+    context = {"reference": "BH-2026-00042", "department": "Lindehaven", "link_path": "/"}
+    # Written as notifications_queue writes them, without its after-commit send.
+    rows = Notification.objects.bulk_create(
+        [Notification(recipient=user, template="referral_filed", context=context) for user in users]
+    )
+    ids = [row.pk for row in rows]
+
+    assert notifications_deliver(notification_ids=ids) == 3
+    assert CountingBackend.opened == 1
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "advisor0@example.dk",
+        "advisor1@example.dk",
+        "advisor2@example.dk",
+    ]
+    states = dict(Notification.objects.values_list("recipient__email", "state"))
+    assert states.pop("refused@example.dk") == Notification.State.PENDING  # tried again later, with back-off
+    assert set(states.values()) == {Notification.State.SENT}
+    # The same message delivered again (acks_late after a crash) sends nothing twice.
+    assert notifications_deliver(notification_ids=ids) == 0
+    assert len(mail.outbox) == 3
