@@ -94,6 +94,10 @@ class ReferralForm(DkfdsFormMixin, SubmissionTokenMixin):
             # More than one: make the caretaker choose, so nothing is filed under the wrong estate.
             choices.insert(0, ("", _("Vælg afdeling")))
         self.fields["department"].choices = choices
+        self.offer_dwellings(dwellings)
+
+    def offer_dwellings(self, dwellings) -> None:
+        """The homes the form accepts and lists (a POST needs only the one chosen)."""
         self.dwellings = {str(d.pk): d for d in dwellings}
         self.fields["dwelling"].choices = dwelling_choices(dwellings)
 

@@ -68,13 +68,24 @@ def referral_new(request):
     """The guided concern form; blocked until the confidentiality rules are accepted."""
     if not rules_accepted(request.user):
         return render(request, "referrals/rules_required.html")
+    dwellings = dwellings_served_by(request.user)
+    if request.method == "POST":
+        # Filing needs only the home that was chosen; the whole list is built only when
+        # the form is shown again (a department can have hundreds of homes).
+        chosen = request.POST.get("dwelling", "")
+        offered = dwellings.filter(pk=chosen) if chosen.isdigit() else dwellings.none()
+    else:
+        offered = dwellings
     form = forms.ReferralForm(
-        request.POST or None,
-        appointments=list(appointments_of(request.user)),
-        dwellings=list(dwellings_served_by(request.user)),
+        request.POST or None, appointments=list(appointments_of(request.user)), dwellings=list(offered)
     )
     if request.method != "POST":
         return render(request, "referrals/new.html", {"form": form})
+
+    def again(form):
+        form.offer_dwellings(list(dwellings))
+        return render(request, "referrals/new.html", {"form": form})
+
     return form_action(
         request,
         form,
@@ -89,7 +100,7 @@ def referral_new(request):
             % {"reference": filed[0].reference}
         ),
         redirect_to=lambda filed: reverse("referrals:receipt", args=[filed[0].reference]),
-        again=lambda form: render(request, "referrals/new.html", {"form": form}),
+        again=again,
     )
 
 

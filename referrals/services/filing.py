@@ -1,5 +1,6 @@
 """Filing a concern: the contact person's form, the acknowledgement deadline, the home's key."""
 
+import functools
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from referrals.models import AcuteReason, Category, Referral, ReferralCategory, 
 from referrals.services.history import email_context, record
 
 
+@functools.lru_cache(maxsize=4)
 def _closed_days(year: int) -> holidays.HolidayBase:
     # Public holidays plus the days municipal offices close (Christmas Eve, New Year's
     # Eve, Constitution Day, 1 May): python-holidays' "optional" category for Denmark.
@@ -171,6 +173,16 @@ def _same_concern_just_filed(
     ).prefetch_related("categories")
     key = place_key(sent["address"], sent["unit"])
     recent = recent.filter(dwelling=dwelling) if dwelling is not None else recent.filter(place_key=key)
+    # Only what could be the same concern leaves the database: a busy reporter's hour of
+    # other concerns is not loaded (with its categories) to be compared here.
+    recent = recent.filter(
+        resident_name=sent["resident_name"].strip(),
+        children_present=sent["children_present"],
+        observed_on=sent["observed_on"],
+        source=sent["source"],
+    )
+    for word in {*sent["description"].split()[:1], *sent["description"].split()[-1:]}:
+        recent = recent.filter(description__contains=word)
 
     def words(text: str) -> str:
         return " ".join(text.split())

@@ -93,3 +93,22 @@ def test_every_row_queued_by_a_run_of_filings_is_delivered_once_by_a_real_worker
     assert len(smtp_sink.to(accepted_reporter.email)) == 5
     assert len(smtp_sink.messages) == 20  # once each, never twice
     assert_nothing_sensitive(smtp_sink.messages, "Hemmelig Beboersen", "græder", "Blågårdsvej")
+
+
+def test_a_concern_about_a_home_on_the_list_is_filed_and_a_refused_form_lists_every_home_again(
+    client, accepted_reporter, department
+):
+    from tests.factories import DwellingFactory
+
+    homes = DwellingFactory.create_batch(3, department=department)
+    client.force_login(accepted_reporter)
+    post_concern(client, department, dwelling=str(homes[1].pk), address="", unit="")
+    assert Referral.objects.get().dwelling == homes[1]
+
+    refused = client.post(
+        reverse("referrals:new"), referral_form_data(department, dwelling=str(homes[2].pk), source="")
+    )
+    assert refused.status_code == 200
+    offered = dict(refused.context["form"].fields["dwelling"].choices)
+    assert {str(home.pk) for home in homes} <= set(offered)
+    assert f'value="{homes[2].pk}" selected' in refused.content.decode()
