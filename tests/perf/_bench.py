@@ -195,12 +195,9 @@ def percentile(sorted_values, fraction):
     return sorted_values[index]
 
 
-def measure(client, url, *, requests, expect):
-    """One warm-up, the queries of one request, then `requests` timed requests.
-
-    Returns queries (count), captured, repeated (see repeated_queries), p50, p95, max (ms)
-    and html (the last response's body).
-    """
+def capture(client, url, *, expect):
+    """One warm-up, then the queries of one request: queries (count), captured,
+    repeated (see repeated_queries) and html."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
@@ -214,6 +211,25 @@ def measure(client, url, *, requests, expect):
     queries = list(captured.captured_queries)  # a lazy slice of the log: copy it now
     assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
     assert expect in response.content.decode(), f"{url}: {expect!r} not on the page"
+    reset_queries()
+    return {
+        "queries": len(queries),
+        "captured": queries,
+        "repeated": repeated_queries(queries),
+        "html": response.content.decode(),
+    }
+
+
+def measure(client, url, *, requests, expect):
+    """One warm-up, the queries of one request, then `requests` timed requests.
+
+    Returns queries (count), captured, repeated (see repeated_queries), p50, p95, max (ms)
+    and html (the last response's body).
+    """
+    from django.db import reset_queries
+
+    captured = capture(client, url, expect=expect)
+    queries = captured["captured"]
     timings = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -229,8 +245,57 @@ def measure(client, url, *, requests, expect):
         "p50": statistics.median(timings),
         "p95": percentile(timings, 0.95),
         "max": timings[-1],
+        "html": response.content.decode() if requests else captured["html"],
+    }
+
+
+def time_sql(sql) -> float:
+    """One run of a captured query (its literals already in place), in ms."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(sql)
+        cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
+
+
+def measure_against_unfiltered(client, url, *, requests, main_sql, unfiltered_sql):
+    """Time `requests` page requests and, interleaved with each, the page's main query
+    as captured and the same query without the permission filter.
+
+    Interleaving request by request keeps the ratio honest while other work on the
+    machine makes absolute times drift. Returns p50/p95 (ms) of the page ("p50",
+    "p95", "max"), of the main query ("main_p50", "main_p95") and of the unfiltered
+    one ("plain_p50", "plain_p95"), and the ratios main ÷ unfiltered.
+    """
+    page, main, plain = [], [], []
+    for n in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        page.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+        # Alternate which query goes first, so neither always gets the warmer cache.
+        if n % 2:
+            main.append(time_sql(main_sql))
+            plain.append(time_sql(unfiltered_sql))
+        else:
+            plain.append(time_sql(unfiltered_sql))
+            main.append(time_sql(main_sql))
+    page.sort(), main.sort(), plain.sort()
+    result = {
+        "p50": statistics.median(page),
+        "p95": percentile(page, 0.95),
+        "max": page[-1],
+        "main_p50": statistics.median(main),
+        "main_p95": percentile(main, 0.95),
+        "plain_p50": statistics.median(plain),
+        "plain_p95": percentile(plain, 0.95),
         "html": response.content.decode(),
     }
+    result["ratio_p50"] = result["main_p50"] / result["plain_p50"]
+    result["ratio_p95"] = result["main_p95"] / result["plain_p95"]
+    return result
 
 
 def repeated_queries(captured, *, more_than=2):
