@@ -93,12 +93,26 @@ class Case(models.Model):
     close_reason = models.CharField(_("lukkeårsag"), max_length=30, choices=CloseReason.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # When the citizen entered the shelter they are in now (None: not in a shelter). Kept
+    # by the stay services, so the case list can sort by it through an index instead of
+    # looking up every open case's stay first.
+    in_shelter_since = models.DateField(_("på herberg siden"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_on", "-pk"]
         verbose_name = _("sag")
         verbose_name_plural = _("sager")
-        indexes = [models.Index(fields=["team", "closed_on"], name="case_team_open_idx")]
+        indexes = [
+            models.Index(fields=["team", "closed_on"], name="case_team_open_idx"),
+            # The case list's order (longest in a shelter first; ASC puts NULL last),
+            # open cases only; team included so the visibility check needs no table.
+            models.Index(
+                fields=["in_shelter_since", "-opened_on", "id"],
+                include=["team"],
+                condition=Q(closed_on__isnull=True),
+                name="case_open_list_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | ~Q(close_reason=""), name="case_closed_has_reason"

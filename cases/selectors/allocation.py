@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Greatest
 
-from cases.models import Case, Placement, ShelterStay
+from cases.models import Case, Placement
 from cases.selectors.citizens import case_list_for, cases_visible_to
 from config.access import get_visible_or_404
 from contacts.models import AssociationStaff
@@ -106,7 +106,6 @@ def candidates_for_offer(user: User, offer: VacancyOffer) -> QuerySet[Case]:
                 Value(offer.monthly_rent, output_field=MONEY) - Cast("citizen__max_rent", MONEY),
                 output_field=MONEY,
             ),
-            in_shelter=Exists(ShelterStay.objects.filter(case=OuterRef("pk"), left_on__isnull=True)),
         )
     )
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,16 +95,10 @@ def can_assign(user: User, case: Case) -> bool:
     )
 
 
-def _open_stay_entered() -> Subquery:
-    return Subquery(
-        ShelterStay.objects.filter(case=OuterRef("pk"), left_on__isnull=True)
-        .order_by("-entered_on")
-        .values("entered_on")[:1]
-    )
-
-
 # The case list's shelter filter: everyone in a shelter, or there past a warning day.
 SHELTER_FILTERS = {"shelter": 0, **{str(days): days for days in SHELTER_WARNING_DAYS}}
+# Longest in a shelter first, then the newest case: the order of case_open_list_idx.
+CASE_LIST_ORDER = (F("in_shelter_since").asc(nulls_last=True), "-opened_on", "pk")
 
 
 def case_list_for(
@@ -116,7 +110,7 @@ def case_list_for(
     ("lykkeberg bettina", "00002"). shelter: only citizens in a shelter, or there for
     at least 60 / 80 days.
     """
-    cases = cases_visible_to(user).select_related("citizen", "team").annotate(in_shelter_since=_open_stay_entered())
+    cases = cases_visible_to(user).select_related("citizen", "team")
     if status == "open":
         cases = cases.filter(closed_on__isnull=True)
     elif status == "closed":
@@ -135,7 +129,7 @@ def case_list_for(
             queryset=CaseUserObjectPermission.objects.filter(permission__codename="change_case").select_related("user"),
             to_attr="assignees",
         )
-    ).order_by(F("in_shelter_since").asc(nulls_last=True), "-opened_on", "pk")
+    ).order_by(*CASE_LIST_ORDER)
 
 
 def case_detail(case: Case) -> Case:

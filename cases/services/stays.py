@@ -17,17 +17,20 @@ from config.submissions import existing_submission, save_once
 
 @transaction.atomic
 def stay_start(*, case: Case, by: User, shelter: Shelter, entered_on: date) -> ShelterStay:
-    """Register a shelter stay; a citizen has one stay at a time."""
-    case = Case.objects.select_for_update().get(pk=case.pk)  # two posts at once make one stay
-    case.ensure_open()
-    if case.stays.filter(left_on__isnull=True).exists():
+    """Register a shelter stay; a citizen has one stay at a time. The case (and the
+    instance passed in) keeps the entry date as in_shelter_since, which the lists sort by."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)  # two posts at once make one stay
+    locked.ensure_open()
+    if locked.stays.filter(left_on__isnull=True).exists():
         raise ValidationError(_("Borgeren har allerede et igangværende herbergsophold."))
     try:
         validate_stay_start(entered_on)
     except ValidationError as error:
         raise ValidationError({"entered_on": error.messages}) from None
-    stay = ShelterStay.objects.create(case=case, shelter=shelter, entered_on=entered_on)
-    audit(stay, by=by, event="stay.start", created=True, case=case.reference, shelter=shelter.pk)
+    stay = ShelterStay.objects.create(case=locked, shelter=shelter, entered_on=entered_on)
+    locked.in_shelter_since = case.in_shelter_since = entered_on
+    locked.save(update_fields=["in_shelter_since"])
+    audit(stay, by=by, event="stay.start", created=True, case=locked.reference, shelter=shelter.pk)
     return stay
 
 
@@ -82,6 +85,8 @@ def stay_end(*, stay: ShelterStay, by: User, left_on: date, exit: str) -> Shelte
     stay.left_on = left_on
     stay.exit = exit
     stay.save(update_fields=["left_on", "exit"])
+    stay.case.in_shelter_since = None  # the case row is locked with the stay (select_related)
+    stay.case.save(update_fields=["in_shelter_since"])
     audit(
         stay,
         by=by,
