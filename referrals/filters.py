@@ -1,4 +1,4 @@
-"""The advisor's queue filters (django-filter), applied to an already permission-filtered queryset."""
+"""The advisor's queue filters (django-filter), applied to each permission branch of the queue."""
 
 from datetime import timedelta
 
@@ -6,10 +6,10 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import DkfdsFormMixin
-from housing.models import Department, District
 from referrals.models import Category, Referral, ReferralCategory
 
 STATUS_CHOICES = [("open", _("Åbne")), *Referral.Status.choices, ("all", _("Alle"))]
@@ -24,15 +24,31 @@ class QueueFilterForm(DkfdsFormMixin, forms.Form):
     pass
 
 
+class PlainSelect(forms.Select):
+    """A <select> rendered in Python: the department filter can have hundreds of options,
+    and Django's template per option costs milliseconds per page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = "" if value is None else str(value)
+        final = self.build_attrs(self.attrs, attrs)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((str(v), " selected" if str(v) == selected else "", label) for v, label in self.choices),
+        )
+        attributes = format_html_join("", ' {}="{}"', ((key, v) for key, v in final.items() if v not in (None, False)))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+
+
 class ReferralQueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
-    district = django_filters.ModelChoiceFilter(
-        label=_("Byområde"), field_name="department__district", queryset=District.objects.none(), empty_label=_("Alle")
+    district = django_filters.ChoiceFilter(
+        label=_("Byområde"), field_name="department__district_id", empty_label=_("Alle"), widget=PlainSelect
     )
-    department = django_filters.ModelChoiceFilter(
-        label=_("Afdeling"), queryset=Department.objects.none(), empty_label=_("Alle")
+    department = django_filters.ChoiceFilter(
+        label=_("Afdeling"), field_name="department_id", empty_label=_("Alle"), widget=PlainSelect
     )
     category = django_filters.ChoiceFilter(
         label=_("Bekymring"), choices=Category.choices, method="filter_category", empty_label=_("Alle")
@@ -51,11 +67,25 @@ class ReferralQueueFilter(django_filters.FilterSet):
         form = QueueFilterForm
 
     def __init__(self, data=None, *args, districts, departments, **kwargs):
+        """districts and departments: (value, label) choices from queue_filter_choices()."""
         data = data.copy() if data is not None else {}
         data.setdefault("status", "open")
         super().__init__(data, *args, **kwargs)
-        self.filters["district"].queryset = districts
-        self.filters["department"].queryset = departments
+        self.filters["district"].extra["choices"] = districts
+        self.filters["department"].extra["choices"] = departments
+
+    def narrow(self, queryset):
+        """Apply the valid filters to one branch of the queue (see selectors.advisor_queue)."""
+        self.errors  # noqa: B018 (validates the form, as FilterSet.qs does)
+        return self.filter_queryset(queryset)
+
+    def is_default(self) -> bool:
+        """Only the default filter (open concerns): the queue's "open" count is its length."""
+        if not self.form.is_valid():
+            return False
+        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")} == {
+            "status": "open"
+        }
 
     def filter_status(self, queryset, name, value):
         if value == "open":

@@ -144,11 +144,22 @@ class Referral(models.Model):
                 condition=~Q(status="closed"),
                 name="referral_open_queue_idx",
             ),
+            # The advisor's queue reads a UNION of what they may see (selectors.py):
+            # their districts' departments and the concerns assigned to them. Each
+            # branch is an index-only scan of the open concerns that carries what the
+            # counts and the page's sort need, so the cost follows the advisor's
+            # share, not the country's size.
             models.Index(
                 fields=["department"],
-                include=["id", "status", "is_acute", "assigned_to", "acknowledge_due_at"],
+                include=["is_acute", "created_at", "id", "status", "assigned_to", "acknowledge_due_at"],
                 condition=~Q(status="closed"),
-                name="referral_open_counts_idx",
+                name="referral_open_department_idx",
+            ),
+            models.Index(
+                fields=["assigned_to"],
+                include=["is_acute", "created_at", "id", "status", "department", "acknowledge_due_at"],
+                condition=~Q(status="closed"),
+                name="referral_open_assigned_idx",
             ),
         ]
         constraints = [

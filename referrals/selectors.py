@@ -7,11 +7,14 @@ Standing access follows relationships and is compiled into one query:
 Everyone else sees nothing. A concern the user may not see is a 404.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import CaseConsent
@@ -130,41 +133,178 @@ def messages_for_reporter(referral: Referral) -> list[ReporterMessage]:
 
 
 # --- The advisor's queue ----------------------------------------------------------
+#
+# The queue must cost what the advisor sees, not what the country holds. An OR of
+# "my districts", "assigned to me" and "granted to me" cannot use an index, so it
+# would walk every open concern in the country. Instead the queue reads a UNION of
+# branches that one index serves each: the departments of the districts the advisor
+# covers (referral_open_department_idx), the open concerns assigned to them
+# (referral_open_assigned_idx), and their django-guardian grants (the grant tables'
+# unique index, then the primary key). The counts aggregate that union once; the
+# page sorts it (index-only) and only its 25 ids reach the query that loads rows.
+# Django cannot select FROM a union, so those two wrappers are SQL around the
+# ORM's own union, with every value passed as a parameter.
+
+_QUEUE_ORDER = ("-is_acute", "created_at", "pk")
+_QUEUE_ORDER_SQL = '"is_acute" DESC, "created_at", "id"'
 
 
-def advisor_queue(user: User) -> QuerySet[Referral]:
-    """The advisor's queue before filters: acute first, then oldest, with what each row shows."""
-    return (
-        referrals_visible_to(user)
-        .select_related("department__district", "assigned_to")
-        .prefetch_related(Prefetch("categories", queryset=ReferralCategory.objects.order_by("code")))
-        .defer("description", "resident_name", "acute_reasons")
-        .order_by("-is_acute", "created_at", "pk")
+def _advisor_branches(user: User) -> list[QuerySet[Referral]]:
+    """What referrals_visible_to() lets an advisor see, as branches for a UNION."""
+    if role_of(user) is not Role.ADVISOR:
+        return []
+    covered = Advisor.districts.through.objects.filter(advisor__user=user, advisor__active=True)
+    departments = Department.objects.filter(district__in=covered.values("district_id"))
+    view = Permission.objects.filter(
+        content_type__app_label="referrals", content_type__model="referral", codename="view_referral"
     )
+    user_grants = ReferralUserObjectPermission.objects.filter(user=user, permission__in=view)
+    group_grants = ReferralGroupObjectPermission.objects.filter(group__user=user, permission__in=view)
+    return [
+        Referral.objects.filter(department__in=departments.values("pk")),
+        Referral.objects.filter(assigned_to=user),
+        Referral.objects.filter(pk__in=user_grants.values("content_object_id")),
+        Referral.objects.filter(pk__in=group_grants.values("content_object_id")),
+    ]
 
 
-def queue_filter_choices(user: User) -> tuple[QuerySet[District], QuerySet[Department]]:
-    """The districts and departments an advisor can filter the queue by."""
-    districts = District.objects.filter(advisors__user=user, advisors__active=True).order_by("name")
-    departments = Department.objects.filter(district__in=districts).select_related("organisation").order_by("name")
-    return districts, departments
+def _union_sql(branches: list[QuerySet[Referral]], *columns: str) -> tuple[str, tuple[Any, ...]]:
+    """The branches' UNION (duplicates removed) over the given columns, as SQL and parameters."""
+    first, *rest = (branch.order_by().values_list(*columns) for branch in branches)
+    sql, params = first.union(*rest).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def queue_filter_choices(user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The districts and departments an advisor can filter the queue by, in one query.
+
+    Plain (value, label) choices: an advisor covering two districts of a big city has
+    hundreds of departments, and a ModelChoiceField would build and render a model
+    object for each.
+    """
+    rows = (
+        District.objects.filter(advisors__user=user, advisors__active=True)
+        .order_by("name", "pk", "departments__name", "departments__pk")
+        .values_list(
+            "pk", "name", "departments__pk", "departments__name", "departments__organisation__short_name",
+            "departments__number",
+        )
+    )  # fmt: skip
+    districts: dict[str, str] = {}
+    departments: list[tuple[str, str]] = []
+    for district_id, district_name, department_id, name, organisation, number in rows:
+        districts[str(district_id)] = district_name
+        if department_id is not None:
+            # The same label as str(Department).
+            departments.append((str(department_id), f"{name} ({organisation} afd. {number})"))
+    departments.sort(key=lambda choice: choice[1])
+    return list(districts.items()), departments
 
 
 def queue_counts(user: User, *, now: datetime | None = None) -> dict[str, int]:
-    """The numbers at the top of the queue, in one query."""
+    """The numbers at the top of the queue, in one query over the advisor's open concerns."""
     now = now or timezone.now()
-    received = Q(status=Referral.Status.RECEIVED)
-    return (
-        referrals_visible_to(user)
-        .exclude(status=Referral.Status.CLOSED)
-        .aggregate(
-            open=Count("pk"),
-            unacknowledged=Count("pk", filter=received),
-            overdue=Count("pk", filter=received & Q(acknowledge_due_at__lt=now)),
-            acute=Count("pk", filter=Q(is_acute=True)),
-            mine=Count("pk", filter=Q(assigned_to=user)),
+    branches = [branch.exclude(status=Referral.Status.CLOSED) for branch in _advisor_branches(user)]
+    if not branches:
+        return dict.fromkeys(("open", "unacknowledged", "overdue", "acute", "mine"), 0)
+    sql, params = _union_sql(branches, "id", "status", "is_acute", "assigned_to_id", "acknowledge_due_at")
+    received = Referral.Status.RECEIVED
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*),"
+            ' COALESCE(SUM(CASE WHEN "status" = %s THEN 1 ELSE 0 END), 0),'
+            ' COALESCE(SUM(CASE WHEN "status" = %s AND "acknowledge_due_at" < %s THEN 1 ELSE 0 END), 0),'
+            ' COALESCE(SUM(CASE WHEN "is_acute" THEN 1 ELSE 0 END), 0),'
+            ' COALESCE(SUM(CASE WHEN "assigned_to_id" = %s THEN 1 ELSE 0 END), 0)'
+            f" FROM ({sql}) AS visible",  # noqa: S608 (the ORM's SQL; values are parameters)
+            (received, received, now, user.pk, *params),
         )
-    )
+        row = cursor.fetchone()
+    return dict(zip(("open", "unacknowledged", "overdue", "acute", "mine"), map(int, row), strict=True))
+
+
+class AdvisorQueue:
+    """The advisor's filtered queue as a Paginator sees it: count() and one slice.
+
+    The page's rows and the number of matching concerns come back in one query; with
+    the default filter (open concerns) the number is the counts' "open", known already.
+    """
+
+    def __init__(self, branches: list[QuerySet[Referral]], *, total: int | None, per_page: int, number: Any):
+        self._branches = branches
+        self._total = 0 if not branches else total
+        self._cached: tuple[int, int, list[Referral]] | None = None
+        try:
+            self._expected = max(int(number), 1) if number is not None else 1
+        except (TypeError, ValueError):
+            self._expected = 1
+        self._per_page = per_page
+
+    def count(self) -> int:
+        if self._total is None:
+            # The page the paginator is about to ask for, and the total with it.
+            start = (self._expected - 1) * self._per_page
+            rows = self._rows(start, start + self._per_page, with_total=True)
+            if rows:
+                self._total = int(getattr(rows[0], "queue_total"))  # noqa: B009 (an annotation)
+            elif start == 0:
+                self._total = 0
+            else:
+                sql, params = _union_sql(self._branches, "id")
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS visible", params)  # noqa: S608 (the ORM's SQL)
+                    self._total = int(cursor.fetchone()[0])
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Referral]:
+        if not isinstance(item, slice):
+            raise TypeError("AdvisorQueue supports slices only")
+        start, stop = item.start or 0, item.stop
+        if self._cached and self._cached[0] == start and self._cached[1] >= stop:
+            # The paginator asks for less than a full page at the end of the queue.
+            return self._cached[2][: stop - start]
+        return self._rows(start, stop, with_total=False)
+
+    def _rows(self, start: int, stop: int, *, with_total: bool) -> list[Referral]:
+        if not self._branches or stop <= start:
+            return []
+        sql, params = _union_sql(self._branches, "id", "is_acute", "created_at")
+        page_ids = RawSQL(
+            f'SELECT "id" FROM ({sql}) AS visible ORDER BY {_QUEUE_ORDER_SQL} LIMIT %s OFFSET %s',  # noqa: S608
+            (*params, stop - start, start),
+        )
+        rows = (
+            Referral.objects.filter(pk__in=page_ids)
+            .select_related("department__district", "assigned_to")
+            .prefetch_related(Prefetch("categories", queryset=ReferralCategory.objects.order_by("code")))
+            .defer("description", "resident_name", "acute_reasons")
+            .order_by(*_QUEUE_ORDER)
+        )
+        if with_total:
+            rows = rows.annotate(queue_total=RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS visible", params))  # noqa: S608
+        result = list(rows)
+        self._cached = (start, stop, result)
+        return result
+
+
+def advisor_queue(
+    user: User,
+    *,
+    narrow: Callable[[QuerySet[Referral]], QuerySet[Referral]],
+    counts: dict[str, int] | None,
+    per_page: int,
+    number: Any,
+) -> AdvisorQueue:
+    """The advisor's queue, acute first then oldest, narrowed by the queue's filters.
+
+    narrow() applies the filters to each branch; counts (from queue_counts) stands in
+    for the paginator's COUNT when the filters are the default (open concerns).
+    """
+    branches = [narrow(branch) for branch in _advisor_branches(user)]
+    return AdvisorQueue(branches, total=counts["open"] if counts else None, per_page=per_page, number=number)
 
 
 def other_referrals_same_place(user: User, referral: Referral) -> tuple[list[Referral], list[Referral]]:

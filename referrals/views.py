@@ -33,11 +33,17 @@ def referral_list(request):
         )
         return render(request, "referrals/my_referrals.html", {"page": page})
     districts, departments = selectors.queue_filter_choices(request.user)
-    queue = ReferralQueueFilter(
-        request.GET, queryset=selectors.advisor_queue(request.user), districts=districts, departments=departments
+    filters = ReferralQueueFilter(request.GET, districts=districts, departments=departments)
+    counts = selectors.queue_counts(request.user)
+    queue = selectors.advisor_queue(
+        request.user,
+        narrow=filters.narrow,
+        counts=counts if filters.is_default() else None,
+        per_page=settings.REFERRALS_PER_PAGE,
+        number=request.GET.get("side"),
     )
-    page = Paginator(queue.qs, settings.REFERRALS_PER_PAGE).get_page(request.GET.get("side"))
-    context = {"filter": queue, "page": page, "counts": selectors.queue_counts(request.user)}
+    page = Paginator(queue, settings.REFERRALS_PER_PAGE).get_page(request.GET.get("side"))
+    context = {"filter": filters, "page": page, "counts": counts}
     if request.htmx:
         return render(request, "referrals/_queue.html", context)
     return render(request, "referrals/queue.html", context)

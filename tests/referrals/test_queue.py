@@ -1,0 +1,151 @@
+"""The advisor's queue shows exactly what the advisor may see: the same concerns as the
+permission layer, in the counts at the top, on every page and under every filter."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from referrals.selectors import referrals_visible_to
+from tests.factories import AdvisorFactory, DepartmentFactory, GroupFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(advisor, department, other_department, advisor_elsewhere):
+    """Concerns the advisor sees in every way there is, and some they must not see."""
+    now = timezone.now()
+    second_department = DepartmentFactory(district=department.district, name="Bispeparken")
+    far_department = DepartmentFactory(name="Tingbjerg")  # a third district nobody here covers
+    group = GroupFactory()
+    group.user_set.add(advisor)
+
+    def concern(dept, hours_ago, **fields):
+        return ReferralFactory(department=dept, created_at=now - timedelta(hours=hours_ago), **fields)
+
+    seen = {
+        "district": concern(department, 50),
+        "district, second department": concern(second_department, 40, is_acute=True),
+        "district, assigned elsewhere": concern(department, 30, status="in_progress", assigned_to=advisor_elsewhere),
+        "assigned across districts": concern(other_department, 20, status="in_progress", assigned_to=advisor),
+        "user grant": concern(far_department, 10),
+        "group grant": concern(far_department, 5, categories=["smell"]),
+    }
+    assign_perm("referrals.view_referral", advisor, seen["user grant"])
+    assign_perm("referrals.view_referral", group, seen["group grant"])
+    # Assigned to them and in their district: one concern, listed once.
+    seen["district and assigned"] = concern(department, 60, status="in_progress", assigned_to=advisor)
+    unseen = {
+        "another district": concern(other_department, 45),
+        "a change grant is no view grant": concern(far_department, 3),
+        "another user's grant": concern(far_department, 2),
+        "another group's grant": concern(far_department, 1),
+    }
+    assign_perm("referrals.change_referral", advisor, unseen["a change grant is no view grant"])
+    assign_perm("referrals.view_referral", advisor_elsewhere, unseen["another user's grant"])
+    assign_perm("referrals.view_referral", GroupFactory(), unseen["another group's grant"])
+    closed = concern(department, 70, status="closed", outcome="no_action")
+    return {"seen": seen, "unseen": unseen, "closed": closed}
+
+
+def queue(client, **params):
+    response = client.get(reverse("referrals:list"), params)
+    assert response.status_code == 200
+    return response
+
+
+def references(response):
+    return [referral.reference for referral in response.context["page"].object_list]
+
+
+def test_the_queue_lists_what_the_advisor_may_see_and_nothing_else(client, advisor, world):
+    client.force_login(advisor)
+    response = queue(client)
+    expected = sorted(world["seen"].values(), key=lambda r: (not r.is_acute, r.created_at))
+    assert references(response) == [r.reference for r in expected]
+    body = response.content.decode()
+    for referral in [*world["unseen"].values(), world["closed"]]:
+        assert referral.reference not in body
+    # The same set as the permission layer that every detail page uses.
+    visible_open = referrals_visible_to(advisor).exclude(status="closed")
+    assert set(references(response)) == set(visible_open.values_list("reference", flat=True))
+
+
+def test_the_counts_at_the_top_follow_what_the_advisor_may_see(client, advisor, world):
+    client.force_login(advisor)
+    response = queue(client)
+    assert response.context["counts"] == {
+        "open": 7,
+        "unacknowledged": 4,  # district, second department, user grant, group grant
+        "overdue": 2,  # filed 50 and 40 hours ago, due after one day, not acknowledged
+        "acute": 1,
+        "mine": 2,  # assigned across districts, district and assigned
+    }
+    assert "7 henvendelser vises" in response.content.decode()
+
+
+def test_every_page_of_the_queue_holds_the_next_concerns_once(client, advisor, world, settings):
+    settings.REFERRALS_PER_PAGE = 3
+    client.force_login(advisor)
+    pages = [queue(client, side=number) for number in (1, 2, 3)]
+    shown = [reference for page in pages for reference in references(page)]
+    expected = sorted(world["seen"].values(), key=lambda r: (not r.is_acute, r.created_at))
+    assert shown == [r.reference for r in expected]
+    assert [len(references(page)) for page in pages] == [3, 3, 1]
+    assert all(page.context["page"].paginator.count == 7 for page in pages)
+    # A page after the last shows the last page, as Django's paginator does.
+    assert references(queue(client, side=99)) == references(pages[2])
+    assert references(queue(client, side="x")) == references(pages[0])
+
+
+def test_filters_narrow_every_way_of_seeing_a_concern(client, advisor, world, settings):
+    settings.REFERRALS_PER_PAGE = 2
+    client.force_login(advisor)
+    smell = queue(client, category="smell")
+    assert references(smell) == [world["seen"]["group grant"].reference]
+    assert smell.context["page"].paginator.count == 1
+    in_progress = queue(client, status="in_progress")
+    assert in_progress.context["page"].paginator.count == 3
+    assert "3 henvendelser vises" in in_progress.content.decode()
+    assert queue(client, status="in_progress", side=2).context["page"].object_list[0].reference == (
+        world["seen"]["assigned across districts"].reference
+    )
+    everything = queue(client, status="all")
+    assert everything.context["page"].paginator.count == 8  # the closed one in their district too
+    # The counts at the top stay those of the whole queue.
+    assert smell.context["counts"]["open"] == in_progress.context["counts"]["open"] == 7
+
+
+def test_district_and_department_filters_offer_only_the_advisors_own(client, advisor, world, department):
+    client.force_login(advisor)
+    response = queue(client, department=department.pk)
+    assert set(references(response)) == {
+        world["seen"][name].reference for name in ("district", "district, assigned elsewhere", "district and assigned")
+    }
+    body = response.content.decode()
+    assert f'<option value="{department.pk}" selected>' in body
+    assert "Strandparken" not in body and "Tingbjerg" not in body  # departments of other districts
+    # A department the advisor does not cover is not a choice: the filter is refused, not applied.
+    assert queue(client, department=world["unseen"]["another district"].department_id).context["filter"].errors
+
+
+def test_an_advisor_without_districts_sees_only_what_is_given_to_them(client, world):
+    loner = AdvisorFactory().user
+    client.force_login(loner)
+    response = queue(client)
+    assert references(response) == []
+    assert response.context["counts"]["open"] == 0
+    assign_perm("referrals.view_referral", loner, world["unseen"]["another district"])
+    assert references(queue(client)) == [world["unseen"]["another district"].reference]
+
+
+def test_the_filtered_queue_takes_no_more_queries(client, advisor, world, settings, django_assert_max_num_queries):
+    settings.REFERRALS_PER_PAGE = 3
+    client.force_login(advisor)
+    for params in ({}, {"category": "isolation", "acute": "no"}, {"status": "all", "side": "2"}):
+        queue(client, **params)
+        with django_assert_max_num_queries(10):
+            queue(client, **params)
