@@ -214,7 +214,9 @@ class ReferralCategory(models.Model):
         indexes = [models.Index(fields=["code", "referral"], name="referral_category_code_idx")]
 
     def __str__(self):
-        return self.get_code_display()
+        # Category(...).label, not get_code_display(): that one rebuilds the choices
+        # dict on every call, and a page of 25 concerns shows about 50 categories.
+        return str(Category(self.code).label) if self.code in Category.values else self.code
 
 
 class StatusChange(models.Model):
