@@ -4,13 +4,11 @@ Association staff see their own organisation's offers and what became of them, n
 a citizen. The municipality's caseworkers and advisors see every offer.
 """
 
-from bisect import bisect_left
 from decimal import Decimal
-from itertools import accumulate
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Greatest
 
 from cases.models import Case, Placement
@@ -113,34 +111,34 @@ def candidates_for_offer(user: User, offer: VacancyOffer) -> QuerySet[Case]:
 def add_candidate_counts(user: User, offers: list[VacancyOffer]) -> None:
     """Set offer.candidates: how many of the user's citizens fit each offer, by the
     matching page's rules (rent ability plus the most subsidy covers the rent, the target
-    group fits the kind of home, no home on the way). One grouped query for the whole
-    pool of citizens, then a binary search per offer: constant queries per page."""
-    rows = (
-        cases_visible_to(user)
-        .filter(closed_on__isnull=True, kind=Case.Kind.HOMELESSNESS)
-        .exclude(_with_a_home_on_the_way())
-        .order_by()
-        .values_list("citizen__target_group", "citizen__max_rent")
-        .annotate(n=Count("pk"))
-    )
-    by_group: dict[str, list[tuple[int, int]]] = {}
-    for group, rent, n in rows:
-        by_group.setdefault(group, []).append((rent, n))
-    tables = {}
-    for group, pairs in by_group.items():
-        pairs.sort()
-        rents = [rent for rent, _n in pairs]
-        # at_least[i]: citizens in the group whose rent ability is at least rents[i]
-        at_least = list(accumulate(reversed([n for _rent, n in pairs])))[::-1] + [0]
-        tables[group] = (rents, at_least)
+    group fits the kind of home, no home on the way). One query for the whole page: the
+    pool of citizens is read once, counted per target group at each rent the page needs."""
+    subsidy = settings.ALLOCATION_MAX_SUBSIDY
+    needs = sorted({offer.monthly_rent - subsidy for offer in offers if not offer.dwelling.department.allocation_stop})
+    counts: dict[str, dict[Decimal, int]] = {}
+    if needs:
+        names = [f"n{i}" for i in range(len(needs))]
+        rows = (
+            cases_visible_to(user)
+            .filter(closed_on__isnull=True, kind=Case.Kind.HOMELESSNESS)
+            .exclude(_with_a_home_on_the_way())
+            .order_by()
+            .values("citizen__target_group")
+            .annotate(
+                **{
+                    name: Count("pk", filter=Q(citizen__max_rent__gte=need))
+                    for name, need in zip(names, needs, strict=True)
+                }
+            )
+            .values_list("citizen__target_group", *names)
+        )
+        for group, *ns in rows:
+            counts[group] = dict(zip(needs, ns, strict=True))
     for offer in offers:
         count = 0  # nobody may be placed under allocation stop
         if not offer.dwelling.department.allocation_stop:
-            needed = offer.monthly_rent - settings.ALLOCATION_MAX_SUBSIDY
-            for group in FITTING_GROUPS[offer.dwelling.kind]:
-                if group in tables:
-                    rents, at_least = tables[group]
-                    count += at_least[bisect_left(rents, needed)]
+            needed = offer.monthly_rent - subsidy
+            count = sum(counts.get(group, {}).get(needed, 0) for group in FITTING_GROUPS[offer.dwelling.kind])
         offer.candidates = count  # type: ignore[attr-defined]  # shown beside the offer in the list
 
 
