@@ -24,8 +24,10 @@ every page against the query targets only. See tests/perf/README.md for measured
 """
 
 import argparse
+import os
 import re
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,9 +41,9 @@ SCRIPT = "bench_cases"
 TARGET_P95_MS = 200.0
 # flag: (full size, --smoke size, help)
 SIZES = {
-    "citizens": (5_000, 200, "citizens, one case each"),
-    "departments": (500, 20, "departments with dwellings"),
-    "offers": (10_000, 300, "vacancy offers"),
+    "citizens": (50_000, 200, "citizens, one case each"),
+    "departments": (5_000, 20, "departments with dwellings"),
+    "offers": (100_000, 300, "vacancy offers"),
     "caseworkers": (10, 3, "caseworkers in Hjemløseenheden"),
 }
 
@@ -72,12 +74,11 @@ def fail(message: str) -> None:
 def pick_personas():
     """The caseworker, a case of theirs for the case page, a name to search for, and two open
     offers for the matching page: the one with the most candidates and one with few."""
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Exists, OuterRef, Q
 
     from cases.models import Case, CaseUserObjectPermission, Placement, ShelterStay
-    from cases.selectors.allocation import FITTING_GROUPS
+    from cases.selectors.allocation import add_candidate_counts
     from contacts.models import Advisor
     from housing.models import VacancyOffer
 
@@ -115,29 +116,18 @@ def pick_personas():
         .first()["citizen__name"]
     )
 
-    # Candidates per open offer (same rules as cases.selectors.allocation.candidates_for_offer).
-    open_cases = list(
-        Case.objects.filter(closed_on__isnull=True, kind="homelessness")
-        .exclude(Exists(Placement.objects.filter(case=OuterRef("pk"), status__in=Placement.ACTIVE)))
-        .values_list("citizen__max_rent", "citizen__target_group")
-    )
-    subsidy = settings.ALLOCATION_MAX_SUBSIDY
-
-    def candidates(offer):
-        groups = FITTING_GROUPS[offer.dwelling.kind]
-        return sum(1 for rent, group in open_cases if group in groups and rent >= offer.monthly_rent - subsidy)
-
-    open_offers = [
-        (candidates(offer), offer.pk)
-        for offer in VacancyOffer.objects.filter(
+    # Candidates per open offer, counted by the offer list's own code (the matching page's rules).
+    open_offers = list(
+        VacancyOffer.objects.filter(
             status=VacancyOffer.Status.OFFERED, dwelling__department__allocation_stop=False
-        ).select_related("dwelling")
-    ]
+        ).select_related("dwelling__department")
+    )
     if not open_offers:
         fail("no open vacancy offer.")
-    open_offers.sort()
-    many = open_offers[-1]
-    few = next((o for o in open_offers if o[0] >= 5), open_offers[0])
+    add_candidate_counts(user, open_offers)
+    ranked = sorted((offer.candidates, offer.pk) for offer in open_offers)
+    many = ranked[-1]
+    few = next((o for o in ranked if o[0] >= 5), ranked[0])
     visible_open = Case.objects.filter(Q(team__members__user=user) | Q(user_grants__user=user)).distinct()
     return {
         "user": user,
@@ -146,7 +136,7 @@ def pick_personas():
         "offer_many": many,
         "offer_few": few,
         "open_cases_visible": visible_open.filter(closed_on__isnull=True).count(),
-        "open_offers": len(open_offers),
+        "open_offers": len(ranked),
     }
 
 
@@ -193,6 +183,94 @@ def explain(label, result):
     _bench.print_queries(captured, width=160)
     for q in _bench.slowest_selects(captured):
         _bench.explain_query(f"slow query ({float(q['time']) * 1000:.1f} ms when captured)", q["sql"])
+
+
+# --- The permission filter's cost: each page's main query with and without it ---------
+
+
+def main_queries(personas, labels):
+    """Per page label: a function running the page's main query through the page's own
+    selector, with the permission filter (filtered=True) or without it. Without it means
+    cases_visible_to() returns every case: the selector then builds the same query minus
+    the visibility condition. (Offers have no filter for a caseworker.)"""
+    from django.conf import settings
+    from django.core.paginator import Paginator
+
+    from cases.selectors import allocation, citizens
+    from housing.models import VacancyOffer
+
+    user, case = personas["user"], personas["case"]
+    offers = {
+        n: VacancyOffer.objects.select_related("dwelling__department").get(pk=pk)
+        for n, pk in (personas["offer_many"], personas["offer_few"])
+    }
+
+    def case_page(number, **search):
+        page = Paginator(citizens.case_list_for(user, **search), settings.CASES_PER_PAGE).page(number)
+        return list(page.object_list)
+
+    def offer_list():
+        page = Paginator(allocation.offer_list_for(user), settings.OFFERS_PER_PAGE).page(1)
+        allocation.add_candidate_counts(user, list(page.object_list))
+
+    runs = {
+        "case list": lambda: case_page(1),
+        "case list, page 2": lambda: case_page(2),
+        f"case list, q={personas['name']}": lambda: case_page(1, search=personas["name"]),
+        "case page (fitting offers)": lambda: citizens.get_case_for(user, case.reference),
+        "offer list (open offers)": offer_list,
+    }
+    for n, offer in offers.items():
+        runs[f"matching page, {n:,} candidates"] = lambda offer=offer: list(
+            allocation.candidates_for_offer(user, offer)[:25]
+        )
+
+    from cases.models import Case
+
+    def everything(_user):
+        return Case.objects.all()
+
+    visible_to = citizens.cases_visible_to
+
+    def unfiltered(run):
+        def without_filter():
+            # both modules' names: allocation imported the function from citizens
+            citizens.cases_visible_to = allocation.cases_visible_to = everything
+            try:
+                return run()
+            finally:
+                citizens.cases_visible_to = allocation.cases_visible_to = visible_to
+
+        return without_filter
+
+    return {label: (runs[label], unfiltered(runs[label])) for label in labels if label in runs}
+
+
+def compare_unfiltered(queries, *, requests):
+    """Time each main query filtered and unfiltered, interleaved (ABBA), and print the ratio."""
+    import statistics
+
+    print(
+        f"\nThe page's main query (its selector, evaluated), with the permission filter and without it,\n"
+        f"interleaved, {requests} times each; load average {os.getloadavg()[0]:.2f}\n"
+    )
+    header = f"{'page':<40}{'filtered p50':>13}{'p95':>8}{'unfiltered p50':>16}{'p95':>8}{'ratio p50':>11}{'p95':>7}"
+    print(header)
+    print("-" * len(header))
+    for label, (filtered, unfiltered) in queries.items():
+        filtered(), unfiltered()  # warm-up
+        timings = {filtered: [], unfiltered: []}
+        for i in range(requests):
+            for run in (filtered, unfiltered) if i % 2 == 0 else (unfiltered, filtered):
+                started = time.perf_counter()
+                run()
+                timings[run].append((time.perf_counter() - started) * 1000)
+        f = sorted(timings[filtered])
+        u = sorted(timings[unfiltered])
+        f50, f95 = statistics.median(f), _bench.percentile(f, 0.95)
+        u50, u95 = statistics.median(u), _bench.percentile(u, 0.95)
+        print(f"{label:<40}{f50:>13.1f}{f95:>8.1f}{u50:>16.1f}{u95:>8.1f}{f50 / u50:>10.2f}×{f95 / u95:>6.2f}×")
+    print("(ms; ratio = filtered ÷ unfiltered. The caseworker sees every case, so both return the same rows.)")
 
 
 def run(args) -> int:
@@ -258,6 +336,7 @@ def run(args) -> int:
                 results[label]["repeated"].append((counts[label], "query count differs between variants"))
     _bench.print_target(f"constant queries (none repeated per row) and p95 ≤ {TARGET_P95_MS:.0f} ms", smoke=args.smoke)
     print("(rows: cases found on the case lists, offers / candidates shown on the other pages)")
+    compare_unfiltered(main_queries(personas, list(results)), requests=args.requests)
     if args.explain and _bench.can_explain():
         for label, result in results.items():
             explain(label, result)
