@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -159,6 +160,7 @@ def stack(args, *, workdir: Path):
                 log_path=workdir / "celery.log",
             )
         )  # fmt: skip
+        pids = {"Celery worker": worker.pid}
         if args.url:
             base = args.url.rstrip("/")
         else:
@@ -175,10 +177,12 @@ def stack(args, *, workdir: Path):
                 )
             )  # fmt: skip
             wait_for_http(f"{base}/healthz", timeout=60, process=gunicorn)
+            pids["gunicorn"] = gunicorn.pid
         # The worker is ready when it has taken a first message: the sweeper's.
         time.sleep(3 if worker.poll() is None else 0)
         if worker.poll() is not None:
             raise RuntimeError(f"the Celery worker exited: {(workdir / 'celery.log').read_text()[-2000:]}")
+        sink.pids = pids
         yield base, sink
 
 
@@ -255,6 +259,56 @@ class LockSampler(threading.Thread):
         return lines
 
 
+# --- CPU --------------------------------------------------------------------------
+
+
+class CpuMeter:
+    """CPU seconds spent by each part of the stack during the load, from /proc (psutil):
+    on a shared machine the wall-clock numbers drift, CPU per filing does not."""
+
+    def __init__(self, pids: dict[str, int], database: str):
+        self.pids, self.database = pids, database
+
+    def _sample(self) -> dict[str, float]:
+        import psutil
+
+        def tree(pid: int) -> float:
+            try:
+                root = psutil.Process(pid)
+                return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+            except psutil.Error:
+                return 0.0
+
+        sample = {name: tree(pid) for name, pid in self.pids.items()}
+        postgres = 0.0
+        for proc in psutil.process_iter(["username", "cmdline"]):
+            try:
+                if proc.info["username"] == "postgres" and f" {self.database} " in " ".join(proc.info["cmdline"] or []):
+                    postgres += sum(proc.cpu_times()[:2])
+            except psutil.Error:
+                pass
+        sample["PostgreSQL backends"] = postgres
+        times = psutil.cpu_times()
+        sample["whole machine"] = times.user + times.system + getattr(times, "nice", 0.0)
+        return sample
+
+    def __enter__(self):
+        self.before = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        self.after = self._sample()
+
+    def report(self, *, filings: int, locust_cpu: float) -> list[str]:
+        used = {name: self.after[name] - self.before[name] for name in self.after}
+        used["locust"] = locust_cpu
+        lines = [f"CPU during the load (seconds, and ms per filing over {filings:,} filings):"]
+        for name, seconds in used.items():
+            per = seconds / filings * 1000 if filings else 0
+            lines.append(f"  {name:<22}{seconds:>8.1f} s{per:>8.1f} ms")
+        return lines
+
+
 # --- Locust -----------------------------------------------------------------------
 
 
@@ -271,8 +325,10 @@ def run_locust(*, base: str, user_classes: list[str], users: int, seconds: int, 
     ]  # fmt: skip
     env = {**os.environ, "BINDELED_LOCUST_CONFIG": str(config_path)}
     started = time.monotonic()
+    children_before = sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     elapsed = time.monotonic() - started
+    locust_cpu = sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]) - children_before
     if result.returncode not in (0, 1):  # 1: some requests failed, reported below
         raise RuntimeError(f"locust exited with {result.returncode}:\n{result.stderr[-3000:]}")
     stats = {}
@@ -290,7 +346,13 @@ def run_locust(*, base: str, user_classes: list[str], users: int, seconds: int, 
     if Path(f"{prefix}_failures.csv").exists():
         with open(f"{prefix}_failures.csv", newline="") as handle:
             failures = [f"{row['Occurrences']}× {row['Name']}: {row['Error'][:200]}" for row in csv.DictReader(handle)]
-    return {"stats": stats, "failures": failures, "elapsed": elapsed, "stderr": result.stderr[-2000:]}
+    return {
+        "stats": stats,
+        "failures": failures,
+        "elapsed": elapsed,
+        "locust_cpu": locust_cpu,
+        "stderr": result.stderr[-2000:],
+    }
 
 
 def print_stats(stats: dict) -> None:
