@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import Permission, User
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -271,21 +271,28 @@ class AdvisorQueue:
     def _rows(self, start: int, stop: int, *, with_total: bool) -> list[Referral]:
         if not self._branches or stop <= start:
             return []
-        sql, params = _union_sql(self._branches, "id", "is_acute", "created_at")
-        page_ids = RawSQL(
-            f'SELECT "id" FROM ({sql}) AS visible ORDER BY {_QUEUE_ORDER_SQL} LIMIT %s OFFSET %s',  # noqa: S608
-            (*params, stop - start, start),
-        )
+        if with_total:
+            # A filtered queue needs its total too: walk the union once and count it
+            # with a window over the matching rows, instead of once for the page's ids
+            # and again for a COUNT.
+            sql, params = _union_sql(self._branches, "id")
+            visible: QuerySet[Referral] = Referral.objects.filter(pk__in=RawSQL(sql, params)).annotate(
+                queue_total=Window(Count("pk"))
+            )
+        else:
+            sql, params = _union_sql(self._branches, "id", "is_acute", "created_at")
+            page_ids = RawSQL(
+                f'SELECT "id" FROM ({sql}) AS visible ORDER BY {_QUEUE_ORDER_SQL} LIMIT %s OFFSET %s',  # noqa: S608
+                (*params, stop - start, start),
+            )
+            visible = Referral.objects.filter(pk__in=page_ids)
         rows = (
-            Referral.objects.filter(pk__in=page_ids)
-            .select_related("department__district", "assigned_to")
+            visible.select_related("department__district", "assigned_to")
             .prefetch_related(Prefetch("categories", queryset=ReferralCategory.objects.order_by("code")))
             .defer("description", "resident_name", "acute_reasons")
             .order_by(*_QUEUE_ORDER)
         )
-        if with_total:
-            rows = rows.annotate(queue_total=RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS visible", params))  # noqa: S608
-        result = list(rows)
+        result = list(rows[start:stop] if with_total else rows)
         self._cached = (start, stop, result)
         return result
 
