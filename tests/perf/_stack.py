@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
+import _bench
 from _bench import ROOT
 
 PERF = Path(__file__).resolve().parent
@@ -43,6 +44,43 @@ def share_keys() -> None:
     """This process signs the sessions gunicorn reads and encrypts what it reads: the same keys."""
     for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "CPR_LOOKUP_KEY"):
         os.environ[name] = SERVER_ENV[name]
+
+
+# What both scripts seed before the load, as bench_referrals.py does.
+SIZES = {
+    "concerns": (100_000, 300, "existing concerns to seed"),
+    "departments": (500, 20, "departments to seed"),
+    "districts": (10, 4, "districts to seed"),
+    "organisations": (8, 8, "housing organisations"),
+    "advisors": (20, 4, "advisors to seed"),
+}
+
+
+def parse_args(description, argv, *, users, seconds, explain_help, reuse_help):
+    """The seed sizes, the stack's flags, and --users/--seconds: (full, smoke) defaults."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _bench.add_arguments(parser, sizes=SIZES, seed=20260101, explain_help=explain_help, reuse_help=reuse_help)
+    add_stack_arguments(parser, users=users[0], seconds=seconds[0])
+    args = parser.parse_args(argv)
+    _bench.apply_sizes(args, SIZES)
+    for name, (full, smoke) in {"users": users, "seconds": seconds}.items():
+        if getattr(args, name) is None:
+            setattr(args, name, smoke if args.smoke else full)
+    return args
+
+
+def contact_persons(n: int):
+    """The first n seeded contact persons with the department each serves (after setup_django)."""
+    from contacts.models import Appointment
+
+    appointments = (
+        Appointment.objects.filter(contact_person__user__username__startswith="bench-contact")
+        .select_related("contact_person__user")
+        .order_by("department_id")[:n]
+    )
+    return [(a.contact_person.user, a.department_id) for a in appointments]
 
 
 def add_stack_arguments(parser, *, users, seconds) -> None:

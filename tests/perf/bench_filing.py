@@ -13,7 +13,6 @@ notification or (full run) fewer than 100 filings per second. See README.md.
         .venv/bin/python tests/perf/bench_filing.py [--smoke] [--concerns N] [--users N] [--seconds N]
 """
 
-import argparse
 import sys
 import tempfile
 import time
@@ -23,49 +22,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _bench  # noqa: E402 - after the path above
+import _stack  # noqa: E402
 
 SCRIPT = "bench_filing.py"
 TARGET_PER_SECOND = 100
-SIZES = {
-    "concerns": (100_000, 300, "existing concerns to seed"),
-    "departments": (500, 20, "departments to seed"),
-    "districts": (10, 4, "districts to seed"),
-    "organisations": (8, 8, "housing organisations"),
-    "advisors": (20, 4, "advisors to seed"),
-}
 STACK_DEFAULTS = {"users": (16, 4), "seconds": (60, 5)}
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _bench.add_arguments(
-        parser,
-        sizes=SIZES,
-        seed=20260101,
+    return _stack.parse_args(
+        __doc__,
+        argv,
+        **STACK_DEFAULTS,
         explain_help="print EXPLAIN (ANALYZE, BUFFERS) of the SELECTs of one filing",
         reuse_help="the database already holds concerns: file on top of them, do not seed",
     )
-    import _stack
-
-    _stack.add_stack_arguments(parser, users=STACK_DEFAULTS["users"][0], seconds=STACK_DEFAULTS["seconds"][0])
-    args = parser.parse_args(argv)
-    _bench.apply_sizes(args, SIZES)
-    for name, (full, smoke) in STACK_DEFAULTS.items():
-        if getattr(args, name) is None:
-            setattr(args, name, smoke if args.smoke else full)
-    return args
-
-
-def contact_persons(n: int):
-    """The first n seeded contact persons with the department each serves."""
-    from contacts.models import Appointment
-
-    appointments = (
-        Appointment.objects.filter(contact_person__user__username__startswith="bench-contact")
-        .select_related("contact_person__user")
-        .order_by("department_id")[:n]
-    )
-    return [(a.contact_person.user, a.department_id) for a in appointments]
 
 
 def one_filing(user, department_id: int):
@@ -97,8 +68,6 @@ def one_filing(user, department_id: int):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    import _stack
-
     _stack.share_keys()
     _bench.setup_django()
 
@@ -121,7 +90,7 @@ def main(argv=None) -> int:
 
         _seed_referrals.seed(args)  # VACUUM ANALYZE included
     existing = Referral.objects.count()
-    contacts = contact_persons(max(args.users, 1))
+    contacts = _stack.contact_persons(max(args.users, 1))
     if not contacts:
         _bench.fail(SCRIPT, "no bench-contact* users: seed a fresh database (without --reuse)")
     print(f"Data: {existing:,} concerns, {len(contacts)} contact persons signed in for the load")

@@ -13,7 +13,6 @@ undelivered notification. See README.md.
         .venv/bin/python tests/perf/load_stack.py [--smoke] [--users 50] [--seconds 120]
 """
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -24,41 +23,25 @@ import _bench  # noqa: E402 - after the path above
 import _stack  # noqa: E402
 
 SCRIPT = "load_stack.py"
-SIZES = {
-    "concerns": (100_000, 300, "existing concerns to seed"),
-    "departments": (500, 20, "departments to seed"),
-    "districts": (10, 4, "districts to seed"),
-    "organisations": (8, 8, "housing organisations"),
-    "advisors": (20, 4, "advisors to seed"),
-}
 STACK_DEFAULTS = {"users": (50, 6), "seconds": (120, 8)}
 # Of the users, this share are contact persons filing; the rest are advisors reading.
 FILING_SHARE = 0.5
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _bench.add_arguments(
-        parser,
-        sizes=SIZES,
-        seed=20260101,
+    return _stack.parse_args(
+        __doc__,
+        argv,
+        **STACK_DEFAULTS,
         explain_help="(not used)",
         reuse_help="the database already holds concerns: load it as it is, do not seed",
     )
-    _stack.add_stack_arguments(parser, users=STACK_DEFAULTS["users"][0], seconds=STACK_DEFAULTS["seconds"][0])
-    args = parser.parse_args(argv)
-    _bench.apply_sizes(args, SIZES)
-    for name, (full, smoke) in STACK_DEFAULTS.items():
-        if getattr(args, name) is None:
-            setattr(args, name, smoke if args.smoke else full)
-    return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     _stack.share_keys()
     _bench.setup_django()
-    from bench_filing import contact_persons
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -74,7 +57,7 @@ def main(argv=None) -> int:
         _seed_referrals.seed(args)  # VACUUM ANALYZE included
     filers = max(1, round(args.users * FILING_SHARE))
     readers = max(1, args.users - filers)
-    contacts = contact_persons(filers)
+    contacts = _stack.contact_persons(filers)
     advisors = list(get_user_model().objects.filter(username__startswith="bench-advisor").order_by("pk"))
     print(
         f"Data: {Referral.objects.count():,} concerns; {len(contacts)} contact persons filing, "
