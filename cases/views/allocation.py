@@ -75,20 +75,32 @@ def offer_detail(request, pk: int, *, return_form=None, move_out_form=None, stat
     return render(request, "cases/offer_detail.html", context, status=status)
 
 
+def _offer_step(request, offer, *, perform, done: str, redirect_to: str):
+    """A step on an offer without a form: run the service, say what was done, go on;
+    when the service refuses, back to the offer with its reasons."""
+    try:
+        perform()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("allocation:offer_detail", pk=offer.pk)
+    messages.success(request, done)
+    return redirect(redirect_to)
+
+
 @require_POST
 @role_required(Role.CASEWORKER)
 def offer_propose(request, pk: int):
     """Propose the offered home to a citizen; the case page follows it from here."""
     offer = selectors.get_offer_for(request.user, pk)
     case = get_case_for(request.user, request.POST.get("case", "")[:20])
-    try:
-        services.placement_propose(case=case, offer=offer, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("allocation:offer_detail", pk=offer.pk)
-    messages.success(request, _("Boligen er foreslået borgeren i sag %(reference)s.") % {"reference": case.reference})
-    return redirect(case_url(case))
+    return _offer_step(
+        request,
+        offer,
+        perform=lambda: services.placement_propose(case=case, offer=offer, by=request.user),
+        done=_("Boligen er foreslået borgeren i sag %(reference)s.") % {"reference": case.reference},
+        redirect_to=case_url(case),
+    )
 
 
 @require_POST
@@ -111,14 +123,13 @@ def offer_return(request, pk: int):
 def offer_withdraw(request, pk: int):
     """The association takes the offer back before a citizen has said yes."""
     offer = selectors.get_offer_for(request.user, pk)
-    try:
-        services.offer_withdraw(offer=offer, by=request.user)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("allocation:offer_detail", pk=offer.pk)
-    messages.success(request, _("Tilbuddet er trukket tilbage. Kommunen kan ikke længere anvise boligen."))
-    return redirect("allocation:offer_list")
+    return _offer_step(
+        request,
+        offer,
+        perform=lambda: services.offer_withdraw(offer=offer, by=request.user),
+        done=_("Tilbuddet er trukket tilbage. Kommunen kan ikke længere anvise boligen."),
+        redirect_to=reverse("allocation:offer_list"),
+    )
 
 
 @require_POST
