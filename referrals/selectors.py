@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.expressions import RawSQL
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cases.models import CaseConsent
 from config.access import get_visible_or_404
-from config.grants import granted
+from config.grants import granted, granted_ids
 from contacts.models import CONCERN_FUNCTIONS, Advisor, Appointment, ContactPerson
 from contacts.roles import Role, role_of
 from contacts.selectors import dwellings_served_by
@@ -155,16 +155,13 @@ def _advisor_branches(user: User) -> list[QuerySet[Referral]]:
         return []
     covered = Advisor.districts.through.objects.filter(advisor__user=user, advisor__active=True)
     departments = Department.objects.filter(district__in=covered.values("district_id"))
-    view = Permission.objects.filter(
-        content_type__app_label="referrals", content_type__model="referral", codename="view_referral"
+    grants = granted_ids(
+        user, "view_referral", user_grants=ReferralUserObjectPermission, group_grants=ReferralGroupObjectPermission
     )
-    user_grants = ReferralUserObjectPermission.objects.filter(user=user, permission__in=view)
-    group_grants = ReferralGroupObjectPermission.objects.filter(group__user=user, permission__in=view)
     return [
         Referral.objects.filter(department__in=departments.values("pk")),
         Referral.objects.filter(assigned_to=user),
-        Referral.objects.filter(pk__in=user_grants.values("content_object_id")),
-        Referral.objects.filter(pk__in=group_grants.values("content_object_id")),
+        *(Referral.objects.filter(pk__in=ids) for ids in grants),
     ]
 
 
@@ -362,6 +359,14 @@ def dwellings_for_department(user: User, department: str) -> QuerySet[Dwelling]:
     if department.isdigit():
         dwellings = dwellings.filter(department_id=int(department))
     return dwellings
+
+
+def dwelling_choices_for_filing(user: User, *, chosen: str) -> QuerySet[Dwelling]:
+    """On a filing POST, only the home that was chosen, if the contact person serves it:
+    validating it needs no more, and a department can have hundreds of homes."""
+    if not chosen.isdigit():
+        return Dwelling.objects.none()
+    return dwellings_served_by(user).filter(pk=int(chosen))
 
 
 def assignment_choices(user: User, referral: Referral) -> tuple[QuerySet[Advisor], Advisor | None]:

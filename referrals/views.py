@@ -75,13 +75,11 @@ def referral_new(request):
     if not rules_accepted(request.user):
         return render(request, "referrals/rules_required.html")
     dwellings = dwellings_served_by(request.user)
-    if request.method == "POST":
-        # Filing needs only the home that was chosen; the whole list is built only when
-        # the form is shown again (a department can have hundreds of homes).
-        chosen = request.POST.get("dwelling", "")
-        offered = dwellings.filter(pk=chosen) if chosen.isdigit() else dwellings.none()
-    else:
-        offered = dwellings
+    offered = (
+        selectors.dwelling_choices_for_filing(request.user, chosen=request.POST.get("dwelling", ""))
+        if request.method == "POST"
+        else dwellings
+    )
     form = forms.ReferralForm(
         request.POST or None, appointments=list(appointments_of(request.user)), dwellings=list(offered)
     )
