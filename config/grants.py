@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.models import Permission, User
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 
 
 def granted(
@@ -42,3 +42,23 @@ def _permission(user_grants: Any, codename: str) -> QuerySet[Permission]:
     return Permission.objects.filter(
         content_type__app_label=model.app_label, content_type__model=model.model_name, codename=codename
     )
+
+
+class InIds(Func):
+    """`column = ANY(ARRAY(subquery))` on PostgreSQL, `column IN (subquery)` elsewhere.
+
+    For a few hundred granted ids PostgreSQL then walks the primary key once with the
+    sorted ids, instead of a nested loop of one index probe per id: measured three
+    times faster on 1M concerns (tests/perf/README.md).
+    """
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, ids: QuerySet[Any]):
+        super().__init__(F(column), Subquery(ids))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from housing.models import Department, Dwelling
+from housing.models import Department, District, Dwelling
 
 DESCRIPTION_MAX_LENGTH = 10_000
 TEXT_MAX_LENGTH = 5_000
@@ -28,6 +28,19 @@ class Category(models.TextChoices):
     RENT_ARREARS = "rent_arrears", _("Huslejerestance")
     NEIGHBOUR_CONFLICT = "neighbour_conflict", _("Konflikt med naboer")
     OTHER = "other", _("Andet")
+
+
+# Each category's bit in Referral.category_mask. Never reorder: a new category takes
+# the next bit (the mask is stored).
+CATEGORY_BITS = {code: 1 << bit for bit, code in enumerate(Category.values)}
+
+
+def category_mask(codes) -> int:
+    """The bits of these category codes, OR-ed."""
+    mask = 0
+    for code in codes:
+        mask |= CATEGORY_BITS[code]
+    return mask
 
 
 class AcuteReason(models.TextChoices):
@@ -76,6 +89,17 @@ class Referral(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("afdeling")
     )
+    # The department's district, kept on the concern so the advisor's queue reads one
+    # ordered index per district it covers (selectors.py). Set on the first save;
+    # receivers.py keeps it in step when a department moves to another district.
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # referral_open_district_idx leads with it
+        verbose_name=_("byområde"),
+    )
     dwelling = models.ForeignKey(
         Dwelling,
         on_delete=models.SET_NULL,
@@ -97,6 +121,10 @@ class Referral(models.Model):
     observed_on = models.DateField(_("observeret den"), null=True, blank=True)
     source = models.CharField(_("hvordan kom det til din viden"), max_length=20, choices=Source.choices)
     is_acute = models.BooleanField(_("akut"), default=False)
+    # The categories (ReferralCategory, which every page reads) as bits, so the queue's
+    # category filter is read from the queue's own indexes. Set at filing; categories
+    # never change after that.
+    category_mask = models.PositiveIntegerField(default=0, editable=False)
     acute_reasons = models.JSONField(_("akutte forhold"), default=list, blank=True)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
@@ -144,20 +172,20 @@ class Referral(models.Model):
                 condition=~Q(status="closed"),
                 name="referral_open_queue_idx",
             ),
-            # The advisor's queue reads a UNION of what they may see (selectors.py):
-            # their districts' departments and the concerns assigned to them. Each
-            # branch is an index-only scan of the open concerns that carries what the
-            # counts and the page's sort need, so the cost follows the advisor's
-            # share, not the country's size.
+            # The advisor's queue reads a UNION ALL of what they may see (selectors.py):
+            # each district they cover, and (outside those) the concerns assigned to
+            # them. Each branch walks one of these in the queue's order, so the page
+            # reads 25 rows whatever the country holds, and the columns the counts
+            # need are included, so the counts never touch the table.
             models.Index(
-                fields=["department"],
-                include=["is_acute", "created_at", "id", "status", "assigned_to", "acknowledge_due_at"],
+                fields=["district", "-is_acute", "created_at", "id"],
+                include=["status", "assigned_to", "acknowledge_due_at", "category_mask"],
                 condition=~Q(status="closed"),
-                name="referral_open_department_idx",
+                name="referral_open_district_idx",
             ),
             models.Index(
-                fields=["assigned_to"],
-                include=["is_acute", "created_at", "id", "status", "department", "acknowledge_due_at"],
+                fields=["assigned_to", "-is_acute", "created_at", "id"],
+                include=["status", "district", "acknowledge_due_at", "category_mask"],
                 condition=~Q(status="closed"),
                 name="referral_open_assigned_idx",
             ),
@@ -172,6 +200,11 @@ class Referral(models.Model):
     def __str__(self):
         # Only the reference: this string reaches audit logs and e-mails.
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.district_id is None and self.department_id is not None:
+            self.district_id = self.department.district_id
+        super().save(*args, **kwargs)
 
     @property
     def coarse_status(self) -> str:

@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from cases.models import Case, CaseConsent
 from cases.signals import reporter_consent_given
+from housing.models import Department
+from referrals.models import Referral
 from referrals.services.handling import news_for_reporter
 
 
@@ -18,3 +21,14 @@ def tell_reporters_there_is_news(sender: Any, *, case: Case, consent: CaseConsen
         return  # they could read them already
     for referral in case.referrals.filter(consent_to_share=False).select_related("department", "reporter"):
         news_for_reporter(referral, key=f"case-consent:{consent.pk}")
+
+
+@receiver(post_save, sender=Department)
+def follow_department_to_its_district(sender: Any, *, instance: Department, raw: bool = False, **kwargs: Any) -> None:
+    """A department moved to another district takes its concerns along: the advisors
+    of the new district see them in their queue, those of the old one no longer do."""
+    if raw:
+        return
+    Referral.objects.filter(department=instance).exclude(district_id=instance.district_id).update(
+        district_id=instance.district_id
+    )

@@ -8,22 +8,23 @@ Everyone else sees nothing. A concern the user may not see is a 404.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import CaseConsent
 from config.access import get_visible_or_404
-from config.grants import granted, granted_ids
+from config.grants import InIds, granted, granted_ids
 from contacts.models import CONCERN_FUNCTIONS, Advisor, Appointment, ContactPerson
 from contacts.roles import Role, role_of
 from contacts.selectors import dwellings_served_by
-from housing.models import Department, District, Dwelling
+from housing.models import District, Dwelling
 from referrals.models import (
     Referral,
     ReferralCategory,
@@ -136,88 +137,152 @@ def messages_for_reporter(referral: Referral) -> list[ReporterMessage]:
 #
 # The queue must cost what the advisor sees, not what the country holds. An OR of
 # "my districts", "assigned to me" and "granted to me" cannot use an index, so it
-# would walk every open concern in the country. Instead the queue reads a UNION of
-# branches that one index serves each: the departments of the districts the advisor
-# covers (referral_open_department_idx), the open concerns assigned to them
-# (referral_open_assigned_idx), and their django-guardian grants (the grant tables'
-# unique index, then the primary key). The counts aggregate that union once; the
-# page sorts it (index-only) and only its 25 ids reach the query that loads rows.
-# Django cannot select FROM a union, so those two wrappers are SQL around the
-# ORM's own union, with every value passed as a parameter.
+# would walk every open concern in the country. Instead the queue reads a UNION ALL
+# of disjoint branches that one index serves each, in the queue's own order: one per
+# district the advisor covers (referral_open_district_idx), the open concerns
+# assigned to them outside those districts (referral_open_assigned_idx), and their
+# django-guardian grants outside both (the grant tables' unique index, then the
+# primary key). PostgreSQL merges the ordered branches (Merge Append), so a page
+# reads its 25 rows, and page 100 its 2,500, whatever the country holds; the counts
+# aggregate the same branches once, index-only. Django cannot select FROM a union,
+# so those wrappers are SQL around the ORM's own union, every value a parameter.
 
 _QUEUE_ORDER = ("-is_acute", "created_at", "pk")
 _QUEUE_ORDER_SQL = '"is_acute" DESC, "created_at", "id"'
 
 
-def _advisor_branches(user: User) -> list[QuerySet[Referral]]:
-    """What referrals_visible_to() lets an advisor see, as branches for a UNION."""
-    if role_of(user) is not Role.ADVISOR:
-        return []
-    covered = Advisor.districts.through.objects.filter(advisor__user=user, advisor__active=True)
-    departments = Department.objects.filter(district__in=covered.values("district_id"))
-    grants = granted_ids(
-        user, "view_referral", user_grants=ReferralUserObjectPermission, group_grants=ReferralGroupObjectPermission
-    )
-    return [
-        Referral.objects.filter(department__in=departments.values("pk")),
-        Referral.objects.filter(assigned_to=user),
-        *(Referral.objects.filter(pk__in=ids) for ids in grants),
-    ]
+@dataclass(frozen=True)
+class QueueScope:
+    """What an advisor's queue covers, read once per request: the districts, and the
+    districts and departments to filter by as (value, label) choices."""
+
+    user: User
+    districts: tuple[int, ...] = ()
+    district_choices: list[tuple[str, str]] = field(default_factory=list)
+    department_choices: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_advisor(self) -> bool:
+        return role_of(self.user) is Role.ADVISOR
 
 
-def _union_sql(branches: list[QuerySet[Referral]], *columns: str) -> tuple[str, tuple[Any, ...]]:
-    """The branches' UNION (duplicates removed) over the given columns, as SQL and parameters."""
-    first, *rest = (branch.order_by().values_list(*columns) for branch in branches)
-    sql, params = first.union(*rest).query.sql_with_params()
-    return sql, tuple(params)
-
-
-def queue_filter_choices(user: User) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The districts and departments an advisor can filter the queue by, in one query.
+def queue_scope(user: User, *, choices: bool = True) -> QueueScope:
+    """The advisor's queue scope in one query; with choices, the filter's too.
 
     Plain (value, label) choices: an advisor covering two districts of a big city has
     hundreds of departments, and a ModelChoiceField would build and render a model
     object for each.
     """
-    rows = (
-        District.objects.filter(advisors__user=user, advisors__active=True)
-        .order_by("name", "pk", "departments__name", "departments__pk")
-        .values_list(
-            "pk", "name", "departments__pk", "departments__name", "departments__organisation__short_name",
-            "departments__number",
-        )
+    if role_of(user) is not Role.ADVISOR:
+        return QueueScope(user)
+    covered = District.objects.filter(advisors__user=user, advisors__active=True)
+    if not choices:
+        return QueueScope(user, tuple(covered.order_by("pk").values_list("pk", flat=True)))
+    rows = covered.order_by("name", "pk", "departments__name", "departments__pk").values_list(
+        "pk", "name", "departments__pk", "departments__name", "departments__organisation__short_name",
+        "departments__number",
     )  # fmt: skip
-    districts: dict[str, str] = {}
+    districts: dict[int, str] = {}
     departments: list[tuple[str, str]] = []
     for district_id, district_name, department_id, name, organisation, number in rows:
-        districts[str(district_id)] = district_name
+        districts[district_id] = district_name
         if department_id is not None:
             # The same label as str(Department).
             departments.append((str(department_id), f"{name} ({organisation} afd. {number})"))
     departments.sort(key=lambda choice: choice[1])
-    return list(districts.items()), departments
+    return QueueScope(
+        user,
+        districts=tuple(sorted(districts)),
+        district_choices=[(str(pk), name) for pk, name in districts.items()],
+        department_choices=departments,
+    )
 
 
-def queue_counts(user: User, *, now: datetime | None = None) -> dict[str, int]:
-    """The numbers at the top of the queue, in one query over the advisor's open concerns."""
+def _advisor_branches(scope: QueueScope) -> list[QuerySet[Referral]]:
+    """What referrals_visible_to() lets an advisor see, as disjoint branches for a
+    UNION ALL: each district covered, then what is assigned or granted outside them.
+
+    Built once per scope (the counts and the page both read them); narrowing a branch
+    clones it, so sharing them is safe.
+    """
+    if not scope.is_advisor:
+        return []
+    if "_branches" not in scope.__dict__:
+        scope.__dict__["_branches"] = _build_branches(scope)
+    return list(scope.__dict__["_branches"])
+
+
+def _build_branches(scope: QueueScope) -> list[QuerySet[Referral]]:
+    user = scope.user
+    outside = ~Q(district_id__in=scope.districts) if scope.districts else Q()
+    by_user, by_group = granted_ids(
+        user, "view_referral", user_grants=ReferralUserObjectPermission, group_grants=ReferralGroupObjectPermission
+    )
+    return [
+        *(Referral.objects.filter(district_id=district) for district in scope.districts),
+        Referral.objects.filter(outside, assigned_to=user),
+        Referral.objects.filter(outside, InIds("pk", by_user)).exclude(assigned_to=user),
+        Referral.objects.filter(outside, InIds("pk", by_group)).exclude(assigned_to=user).exclude(pk__in=by_user),
+    ]
+
+
+def _union_sql(
+    branches: list[QuerySet[Referral]], *columns: str, first: int | None = None
+) -> tuple[str, tuple[Any, ...]]:
+    """The branches' UNION ALL (they are disjoint) over the given columns, as SQL and
+    parameters; with first=n, only each branch's first n in the queue's order.
+
+    PostgreSQL does not merge the branches' ordered index scans by itself (a branch's
+    district_id = … is not known to the whole union, so its index order does not
+    match the queue's), but it does read an ordered, limited branch from its index.
+    """
+    if first is None or not connection.features.supports_slicing_ordering_in_compound:  # SQLite: the demo
+        leaves = [branch.order_by().values_list(*columns) for branch in branches]
+    else:
+        leaves = [branch.order_by(*_QUEUE_ORDER).values_list(*columns)[:first] for branch in branches]
+    head, *rest = leaves
+    sql, params = head.union(*rest, all=True).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _scope_for(user: User, scope: QueueScope | None) -> QueueScope:
+    if scope is None:
+        return queue_scope(user, choices=False)
+    if scope.user.pk != user.pk:
+        raise ValueError("the queue scope of another user")
+    return scope
+
+
+def queue_counts(user: User, *, scope: QueueScope | None = None, now: datetime | None = None) -> dict[str, int]:
+    """The numbers at the top of the queue, in one query over the advisor's open concerns:
+    each branch counted on its own (index-only), the branches' counts added up."""
     now = now or timezone.now()
-    branches = [branch.exclude(status=Referral.Status.CLOSED) for branch in _advisor_branches(user)]
-    if not branches:
-        return dict.fromkeys(("open", "unacknowledged", "overdue", "acute", "mine"), 0)
-    sql, params = _union_sql(branches, "id", "status", "is_acute", "assigned_to_id", "acknowledge_due_at")
-    received = Referral.Status.RECEIVED
+    received = Q(status=Referral.Status.RECEIVED)
+    counted = {
+        "open": Count("pk"),
+        "unacknowledged": Count("pk", filter=received),
+        "overdue": Count("pk", filter=received & Q(acknowledge_due_at__lt=now)),
+        "acute": Count("pk", filter=Q(is_acute=True)),
+        "mine": Count("pk", filter=Q(assigned_to=user)),
+    }
+    leaves = [
+        branch.exclude(status=Referral.Status.CLOSED)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(**counted)
+        .values_list(*counted)
+        for branch in _advisor_branches(_scope_for(user, scope))
+    ]
+    if not leaves:
+        return dict.fromkeys(counted, 0)
+    head, *rest = leaves
+    sql, params = head.union(*rest, all=True).query.sql_with_params()
+    sums = ", ".join(f'COALESCE(SUM("{name}"), 0)' for name in counted)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*),"
-            ' COALESCE(SUM(CASE WHEN "status" = %s THEN 1 ELSE 0 END), 0),'
-            ' COALESCE(SUM(CASE WHEN "status" = %s AND "acknowledge_due_at" < %s THEN 1 ELSE 0 END), 0),'
-            ' COALESCE(SUM(CASE WHEN "is_acute" THEN 1 ELSE 0 END), 0),'
-            ' COALESCE(SUM(CASE WHEN "assigned_to_id" = %s THEN 1 ELSE 0 END), 0)'
-            f" FROM ({sql}) AS visible",  # noqa: S608 (the ORM's SQL; values are parameters)
-            (received, received, now, user.pk, *params),
-        )
+        cursor.execute(f"SELECT {sums} FROM ({sql}) AS branch", params)  # noqa: S608 (the ORM's SQL; values are parameters)
         row = cursor.fetchone()
-    return dict(zip(("open", "unacknowledged", "overdue", "acute", "mine"), map(int, row), strict=True))
+    return dict(zip(counted, map(int, row), strict=True))
 
 
 class AdvisorQueue:
@@ -268,28 +333,26 @@ class AdvisorQueue:
     def _rows(self, start: int, stop: int, *, with_total: bool) -> list[Referral]:
         if not self._branches or stop <= start:
             return []
+        sql, params = _union_sql(self._branches, "id", "is_acute", "created_at", first=stop)
+        page_ids = RawSQL(
+            f'SELECT "id" FROM ({sql}) AS visible ORDER BY {_QUEUE_ORDER_SQL} LIMIT %s OFFSET %s',  # noqa: S608
+            (*params, stop - start, start),
+        )
+        visible: QuerySet[Referral] = Referral.objects.filter(pk__in=page_ids)
         if with_total:
-            # A filtered queue needs its total too: walk the union once and count it
-            # with a window over the matching rows, instead of once for the page's ids
-            # and again for a COUNT.
-            sql, params = _union_sql(self._branches, "id")
-            visible: QuerySet[Referral] = Referral.objects.filter(pk__in=RawSQL(sql, params)).annotate(
-                queue_total=Window(Count("pk"))
+            # A filtered queue needs its total too: an uncorrelated subquery, which
+            # PostgreSQL runs once (an InitPlan), in the same round trip.
+            count_sql, count_params = _union_sql(self._branches, "id")
+            visible = visible.annotate(
+                queue_total=RawSQL(f"SELECT COUNT(*) FROM ({count_sql}) AS visible", count_params)  # noqa: S608
             )
-        else:
-            sql, params = _union_sql(self._branches, "id", "is_acute", "created_at")
-            page_ids = RawSQL(
-                f'SELECT "id" FROM ({sql}) AS visible ORDER BY {_QUEUE_ORDER_SQL} LIMIT %s OFFSET %s',  # noqa: S608
-                (*params, stop - start, start),
-            )
-            visible = Referral.objects.filter(pk__in=page_ids)
         rows = (
             visible.select_related("department__district", "assigned_to")
             .prefetch_related(Prefetch("categories", queryset=ReferralCategory.objects.order_by("code")))
             .defer("description", "resident_name", "acute_reasons")
             .order_by(*_QUEUE_ORDER)
         )
-        result = list(rows[start:stop] if with_total else rows)
+        result = list(rows)
         self._cached = (start, stop, result)
         return result
 
@@ -301,13 +364,14 @@ def advisor_queue(
     counts: dict[str, int] | None,
     per_page: int,
     number: Any,
+    scope: QueueScope | None = None,
 ) -> AdvisorQueue:
     """The advisor's queue, acute first then oldest, narrowed by the queue's filters.
 
     narrow() applies the filters to each branch; counts (from queue_counts) stands in
     for the paginator's COUNT when the filters are the default (open concerns).
     """
-    branches = [narrow(branch) for branch in _advisor_branches(user)]
+    branches = [narrow(branch) for branch in _advisor_branches(_scope_for(user, scope))]
     return AdvisorQueue(branches, total=counts["open"] if counts else None, per_page=per_page, number=number)
 
 

@@ -32,11 +32,12 @@ def referral_list(request):
             request.GET.get("side")
         )
         return render(request, "referrals/my_referrals.html", {"page": page})
-    districts, departments = selectors.queue_filter_choices(request.user)
-    filters = ReferralQueueFilter(request.GET, districts=districts, departments=departments)
-    counts = selectors.queue_counts(request.user)
+    scope = selectors.queue_scope(request.user)
+    filters = ReferralQueueFilter(request.GET, districts=scope.district_choices, departments=scope.department_choices)
+    counts = selectors.queue_counts(request.user, scope=scope)
     queue = selectors.advisor_queue(
         request.user,
+        scope=scope,
         narrow=filters.narrow,
         counts=counts if filters.is_default() else None,
         per_page=settings.REFERRALS_PER_PAGE,

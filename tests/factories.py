@@ -11,7 +11,7 @@ from django.utils import timezone
 from contacts.models import Advisor, Appointment, AssociationStaff, ContactPerson, Team
 from housing.models import Department, District, Dwelling, HousingOrganisation
 from housing.validators import cvr_is_valid
-from referrals.models import Referral, ReferralCategory
+from referrals.models import Referral, ReferralCategory, category_mask
 from referrals.services.filing import place_key
 
 
@@ -154,8 +154,12 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def categories(self, create, extracted, **kwargs):
         if create:
-            for code in extracted or ["isolation"]:
+            codes = extracted or ["isolation"]
+            for code in codes:
                 ReferralCategory.objects.create(referral=self, code=code)
+            # As the filing service does.
+            self.category_mask = category_mask(codes)
+            Referral.objects.filter(pk=self.pk).update(category_mask=self.category_mask)
 
 
 class GroupFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,7 @@ from contacts.models import Appointment
 from contacts.selectors import advisor_users_covering, rules_accepted
 from housing.models import Department, Dwelling
 from notifications.services import Outgoing, notifications_queue
-from referrals.models import AcuteReason, Category, Referral, ReferralCategory, StatusChange
+from referrals.models import AcuteReason, Category, Referral, ReferralCategory, StatusChange, category_mask
 from referrals.services.history import email_context, record
 
 
@@ -209,6 +209,7 @@ def _create_referral(*, categories: set[str], acute_reasons: list[str], **fields
         place_key=place_key(fields["address"], fields["unit"]),
         is_acute=bool(acute_reasons),
         acute_reasons=sorted(set(acute_reasons)),
+        category_mask=category_mask(categories),
         created_at=now,
         acknowledge_due_at=acknowledge_deadline(now, acute=bool(acute_reasons)),
     )

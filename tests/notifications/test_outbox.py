@@ -79,11 +79,11 @@ def test_no_row_lock_is_held_while_the_mail_server_is_talked_to(settings):
 @pytest.mark.django_db(transaction=True)
 def test_rows_waiting_at_the_upgrade_get_their_render_context(django_db_serialized_rollback):
     """A notification queued by the old code (ids only) is still sent after the outbox moved."""
+    department = factories.DepartmentFactory(name="Lindehaven")
+    reporter = factories.ContactPersonFactory(departments=[department]).user
     executor = MigrationExecutor(connection)
     executor.migrate([("referrals", "0005_consent_token"), ("notifications", None)])
     old_apps = executor.loader.project_state([("referrals", "0005_consent_token")]).apps
-    department = factories.DepartmentFactory(name="Lindehaven")
-    reporter = factories.ContactPersonFactory(departments=[department]).user
     Referral = old_apps.get_model("referrals", "Referral")
     Notification_then = old_apps.get_model("referrals", "Notification")
     referral = Referral.objects.create(

@@ -149,3 +149,48 @@ def test_the_filtered_queue_takes_no_more_queries(client, advisor, world, settin
         queue(client, **params)
         with django_assert_max_num_queries(10):
             queue(client, **params)
+
+
+def test_a_department_moved_to_another_district_takes_its_concerns_along(
+    client, advisor, advisor_elsewhere, department, other_department
+):
+    """The queue reads each concern's district: when the city moves a department to
+    another district, its concerns leave the old district's queue and join the new one."""
+    moved = ReferralFactory(department=department)
+    client.force_login(advisor)
+    assert references(queue(client)) == [moved.reference]
+    department.district = other_department.district
+    department.save()
+    assert references(queue(client)) == []
+    assert queue(client).context["counts"]["open"] == 0
+    client.force_login(advisor_elsewhere)
+    assert moved.reference in references(queue(client))
+
+
+def test_a_filed_concern_is_found_under_each_of_its_categories_and_no_other(client, advisor, file_referral):
+    """The category filter reads the categories as the filing service stored them."""
+    referral = file_referral(categories=["isolation", "smell"])
+    client.force_login(advisor)
+    for code, found in [("isolation", True), ("smell", True), ("dementia", False), ("other", False)]:
+        assert (referral.reference in references(queue(client, category=code))) is found, code
+
+
+def test_a_concern_seen_in_several_ways_is_listed_and_counted_once(client, advisor, department):
+    """The queue reads one branch per way of seeing a concern; none may show it twice."""
+    far_department = DepartmentFactory(name="Tingbjerg")
+    group = GroupFactory()
+    group.user_set.add(advisor)
+    district_and_granted = ReferralFactory(department=department)
+    granted_twice = ReferralFactory(department=far_department)
+    assigned_and_granted = ReferralFactory(department=far_department, status="in_progress", assigned_to=advisor)
+    assign_perm("referrals.view_referral", advisor, district_and_granted)
+    assign_perm("referrals.view_referral", advisor, granted_twice)
+    assign_perm("referrals.view_referral", group, granted_twice)
+    assign_perm("referrals.view_referral", advisor, assigned_and_granted)
+    client.force_login(advisor)
+    response = queue(client)
+    assert sorted(references(response)) == sorted(
+        r.reference for r in (district_and_granted, granted_twice, assigned_and_granted)
+    )
+    assert response.context["counts"]["open"] == 3 and response.context["counts"]["mine"] == 1
+    assert queue(client, status="in_progress").context["page"].paginator.count == 1
