@@ -9,6 +9,7 @@ import math
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -55,15 +56,35 @@ def apply_sizes(args, sizes) -> None:
 # --- Set-up and safety ---------------------------------------------------------
 
 
+# Production-like, apart from HTTPS: DEBUG off (no query log, cached templates,
+# hashed static names), throw-away keys.
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECURE": "false",
+    "SECRET_KEY": "bench-" + "x" * 50,
+    "FIELD_ENCRYPTION_KEYS": "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDE=",
+    "CPR_LOOKUP_KEY": "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDI=",
+    "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+}
+
+
 def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DEBUG"] = "true"
-    os.environ["SECURE"] = "false"
+    """Django as production runs it (PRODUCTION_ENV), answering django.test.Client."""
+    os.environ.update(PRODUCTION_ENV)
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    collectstatic()
     import django
 
     django.setup()
+
+
+def collectstatic() -> None:
+    """DEBUG off serves hashed static names: the manifest must exist (staticfiles/ is git-ignored)."""
+    if (ROOT / "staticfiles" / "staticfiles.json").exists():
+        return
+    env = {**os.environ, **PRODUCTION_ENV}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
 
 
 def fail(script: str, message: str) -> None:
@@ -260,21 +281,28 @@ def time_sql(sql) -> float:
         return (time.perf_counter() - started) * 1000
 
 
-def measure_against_unfiltered(client, url, *, requests, main_sql, unfiltered_sql):
+def measure_against_unfiltered(client, url, *, requests, main_sql, unfiltered_sql, unfiltered_page=None):
     """Time `requests` page requests and, interleaved with each, the page's main query
-    as captured and the same query without the permission filter.
+    as captured and the same query without the permission filter; with
+    unfiltered_page (a context manager factory that takes the filter out), the whole
+    page without it too.
 
     Interleaving request by request keeps the ratio honest while other work on the
     machine makes absolute times drift. Returns p50/p95 (ms) of the page ("p50",
     "p95", "max"), of the main query ("main_p50", "main_p95") and of the unfiltered
-    one ("plain_p50", "plain_p95"), and the ratios main ÷ unfiltered.
+    one ("plain_p50", "plain_p95"), and the ratios main ÷ unfiltered; with
+    unfiltered_page also "page_plain_p50/p95" and "page_ratio_p50/p95".
     """
-    page, main, plain = [], [], []
+    page, main, plain, page_plain = [], [], [], []
     for n in range(requests):
+        if unfiltered_page is not None and n % 2:
+            page_plain.append(_time_page(client, url, unfiltered_page))
         started = time.perf_counter()
         response = client.get(url)
         page.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, f"{url}: HTTP {response.status_code}"
+        if unfiltered_page is not None and not n % 2:
+            page_plain.append(_time_page(client, url, unfiltered_page))
         # Alternate which query goes first, so neither always gets the warmer cache.
         if n % 2:
             main.append(time_sql(main_sql))
@@ -295,7 +323,22 @@ def measure_against_unfiltered(client, url, *, requests, main_sql, unfiltered_sq
     }
     result["ratio_p50"] = result["main_p50"] / result["plain_p50"]
     result["ratio_p95"] = result["main_p95"] / result["plain_p95"]
+    if page_plain:
+        page_plain.sort()
+        result["page_plain_p50"] = statistics.median(page_plain)
+        result["page_plain_p95"] = percentile(page_plain, 0.95)
+        result["page_ratio_p50"] = result["p50"] / result["page_plain_p50"]
+        result["page_ratio_p95"] = result["p95"] / result["page_plain_p95"]
     return result
+
+
+def _time_page(client, url, unfiltered_page) -> float:
+    with unfiltered_page():
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, f"{url} (unfiltered): HTTP {response.status_code}"
+    return elapsed
 
 
 def repeated_queries(captured, *, more_than=2):

@@ -167,7 +167,7 @@ def _seed_concerns(args, *, departments, contact_persons, covered_by, advisor_us
     from django.contrib.auth.models import Group, Permission
     from django.db import connection
 
-    from referrals.models import AcuteReason, Category, Referral
+    from referrals.models import CATEGORY_BITS, AcuteReason, Category, Referral
     from referrals.services.filing import place_key
 
     rng = random.Random(args.seed)
@@ -276,16 +276,41 @@ def _seed_concerns(args, *, departments, contact_persons, covered_by, advisor_us
             """,
             [advisor_user_ids, len(advisor_user_ids)],
         )
+        # Each concern's categories (1–3, weighted) and their bits, drawn before the
+        # concerns are inserted, so each row is written once with its category_mask.
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_cat ON COMMIT DROP AS
+            SELECT DISTINCT w.i, (%s::text[])[1 + floor(random() * %s)::int] AS code
+            FROM bench_who w CROSS JOIN LATERAL generate_series(1, 1 + floor(random() * 3)::int + 0 * w.i)
+            """,
+            [categories, len(categories)],
+        )
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_numbered ON COMMIT DROP AS
+            SELECT w.*, m.mask,
+                   'BH-' || w.year || '-' || lpad(w.n::text, greatest(5, length(w.n::text)), '0') AS reference
+            FROM (
+                SELECT w.*, row_number() OVER (PARTITION BY year ORDER BY created_at, i) AS n,
+                       CASE WHEN acknowledged THEN created_at + interval '1 hour' * (1 + 29 * r_ack_hours) END AS ack_at
+                FROM bench_who w
+            ) AS w
+            JOIN (SELECT c.i, bit_or(b.bit) AS mask
+                  FROM bench_cat c JOIN unnest(%s::text[], %s::int[]) AS b(code, bit) USING (code)
+                  GROUP BY c.i) AS m USING (i)
+            """,
+            [list(CATEGORY_BITS), list(CATEGORY_BITS.values())],
+        )
         cursor.execute(
             """
             INSERT INTO referrals_referral (
-                reference, reporter_id, department_id, address, unit, place_key, resident_name, children_present,
+                reference, reporter_id, department_id, district_id, category_mask, address, unit, place_key, resident_name, children_present,
                 description, observed_on, source, is_acute, acute_reasons, status, acknowledge_due_at,
                 acknowledged_at, acknowledged_by_id, assigned_to_id, consent_to_share, closed_at, outcome,
                 created_at, updated_at)
             SELECT
-                'BH-' || year || '-' || lpad(n::text, greatest(5, length(n::text)), '0'),
-                reporter_id, department_id,
+                reference, reporter_id, department_id, district_id, mask,
                 streets[1 + floor(r_street * cardinality(streets))::int] || ' ' || (1 + floor(r_number * 120)::int),
                 units[1 + floor(r_unit * cardinality(units))::int],
                 street_keys[1 + floor(r_street * cardinality(streets))::int] || (1 + floor(r_number * 120)::int)
@@ -308,11 +333,7 @@ def _seed_concerns(args, *, departments, contact_persons, covered_by, advisor_us
                 CASE WHEN NOT is_open THEN ack_at + interval '1 day' * (1 + 59 * r_close_days) END,
                 CASE WHEN NOT is_open THEN outcomes[1 + floor(r_outcome * cardinality(outcomes))::int] ELSE '' END,
                 created_at, now()
-            FROM (
-                SELECT w.*, row_number() OVER (PARTITION BY year ORDER BY created_at, i) AS n,
-                       CASE WHEN acknowledged THEN created_at + interval '1 hour' * (1 + 29 * r_ack_hours) END AS ack_at
-                FROM bench_who w
-            ) AS w,
+            FROM bench_numbered AS w,
             (SELECT %(streets)s::text[] AS streets, %(street_keys)s::text[] AS street_keys, %(units)s::text[] AS units,
                     %(unit_keys)s::text[] AS unit_keys, %(firsts)s::text[] AS firsts, %(lasts)s::text[] AS lasts,
                     %(children)s::text[] AS children, %(sources)s::text[] AS sources, %(reasons)s::text[] AS reasons,
@@ -337,11 +358,9 @@ def _seed_concerns(args, *, departments, contact_persons, covered_by, advisor_us
         cursor.execute(
             """
             INSERT INTO referrals_referralcategory (referral_id, code)
-            SELECT DISTINCT r.id, (%s::text[])[1 + floor(random() * %s)::int]
-            FROM referrals_referral r
-            CROSS JOIN LATERAL generate_series(1, 1 + floor(random() * 3)::int + 0 * r.id)
-            """,
-            [categories, len(categories)],
+            SELECT r.id, c.code
+            FROM bench_numbered w JOIN referrals_referral r USING (reference) JOIN bench_cat c USING (i)
+            """
         )
         print(f"  {'concern categories':<28} {cursor.rowcount:>9,}")
         # An advisor given a concern outside their districts needs a grant to see it.

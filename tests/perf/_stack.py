@@ -28,15 +28,9 @@ PERF = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
 # Production-like, apart from HTTPS: DEBUG off, real SMTP to the sink.
 SERVER_ENV = {
-    "DEBUG": "false",
-    "SECURE": "false",
-    "SECRET_KEY": "bench-" + "x" * 50,
-    "FIELD_ENCRYPTION_KEYS": "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDE=",
-    "CPR_LOOKUP_KEY": "YmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtYmVuY2gtMDI=",
+    **_bench.PRODUCTION_ENV,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "LOG_LEVEL": "WARNING",
     "PYTHONUNBUFFERED": "1",
-    "DJANGO_SETTINGS_MODULE": "config.settings",
 }
 
 
@@ -134,14 +128,6 @@ class SmtpCounter:
         return "250 OK"
 
 
-def collectstatic() -> None:
-    """DEBUG off serves hashed static names: the manifest must exist (staticfiles/ is git-ignored)."""
-    if (ROOT / "staticfiles" / "staticfiles.json").exists():
-        return
-    env = {**os.environ, **SERVER_ENV}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-
-
 def wait_for_http(url: str, *, timeout: float, process=None) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -202,7 +188,7 @@ def stack(args, *, workdir: Path):
         if args.url:
             base = args.url.rstrip("/")
         else:
-            collectstatic()
+            _bench.collectstatic()
             base = f"http://127.0.0.1:{args.port}"
             worker_class = ["--worker-class", "gthread", "--threads", str(args.threads)] if args.threads > 1 else []
             gunicorn = stack_.enter_context(

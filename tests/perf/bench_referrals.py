@@ -36,16 +36,19 @@ from _seed_referrals import USER_PREFIX, seed  # noqa: E402
 SCRIPT = "bench_referrals"
 TARGET_QUERIES = 10
 TARGET_P95_MS = 100.0
-TARGET_RATIO = 1.2  # the main query ÷ the same query without the permission filter
+TARGET_RATIO = 1.2  # the page ÷ the same page without the permission filter (all concerns)
 TARGET_DEPTH = 1.5  # page 100 ÷ page 1
 # flag: (full size, --smoke size, help)
 SIZES = {
     "concerns": (100_000, 300, "concerns to seed"),
     "departments": (500, 20, "departments to seed"),
-    "districts": (10, 4, "districts to seed"),
+    "districts": (10, 4, "districts to seed (default: one per 50 departments, at least 10)"),
     "organisations": (8, 8, "housing organisations"),
-    "advisors": (20, 4, "advisors to seed"),
+    "advisors": (20, 4, "advisors to seed (default: two per district, at least 20)"),
 }
+# Copenhagen has about 50 departments per district, and two or so advisors for each:
+# a bigger country has more districts, not bigger ones.
+DEPARTMENTS_PER_DISTRICT = 50
 
 
 def parse_args(argv=None):
@@ -60,6 +63,12 @@ def parse_args(argv=None):
         reuse_help="the database already holds concerns: measure them, do not seed",
     )
     args = parser.parse_args(argv)
+    if not args.smoke:
+        departments = args.departments or SIZES["departments"][0]
+        if args.districts is None:
+            args.districts = max(SIZES["districts"][0], departments // DEPARTMENTS_PER_DISTRICT)
+        if args.advisors is None:
+            args.advisors = max(SIZES["advisors"][0], 2 * args.districts)
     _bench.apply_sizes(args, SIZES)
     return args
 
@@ -181,7 +190,7 @@ def without_permission_filter(user):
     patches = []
     if hasattr(selectors, "_advisor_branches"):
         # The UNION shape: one branch that holds every concern.
-        patches.append(mock.patch.object(selectors, "_advisor_branches", lambda u: [Referral.objects.all()]))
+        patches.append(mock.patch.object(selectors, "_advisor_branches", lambda scope: [Referral.objects.all()]))
     real_visible = selectors.referrals_visible_to
     patches.append(
         mock.patch.object(
@@ -248,11 +257,13 @@ def run(args) -> int:
     print(
         f"\nTiming {args.requests} requests per page after one warm-up (django.test.Client, in-process), each followed "
         "by the page's\nmain query as captured and the same query without the permission filter (the same code with "
-        f"every concern visible);\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}\n"
+        "every concern visible),\nand interleaved with them the whole page without the permission filter (the same "
+        f"page over all concerns);\n{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}\n"
     )
     header = (
         f"{'page':<36}{'rows':>8}{'queries':>8}{'p50':>7}{'p95':>7}  |{'main p50':>9}{'p95':>7}"
         f"  |{'unfiltered p50':>15}{'p95':>7}  |{'ratio p50':>10}{'p95':>6}"
+        f"  |{'page unfilt. p50':>17}{'p95':>7}  |{'ratio p50':>10}{'p95':>6}"
     )
     print(header + "\n" + "-" * len(header))
     results = {}
@@ -263,7 +274,12 @@ def run(args) -> int:
         unfiltered = unfiltered_main_sql(client, url, user)
         result.update(
             _bench.measure_against_unfiltered(
-                client, url, requests=args.requests, main_sql=main["sql"], unfiltered_sql=unfiltered
+                client,
+                url,
+                requests=args.requests,
+                main_sql=main["sql"],
+                unfiltered_sql=unfiltered,
+                unfiltered_page=lambda user=user: without_permission_filter(user),
             )
         )
         result.update(main_sql=main["sql"], unfiltered_sql=unfiltered)
@@ -276,6 +292,8 @@ def run(args) -> int:
             f"{label:<36}{result['rows']:>8,}{result['queries']:>8}{result['p50']:>7.1f}{result['p95']:>7.1f}  |"
             f"{result['main_p50']:>9.2f}{result['main_p95']:>7.2f}  |{result['plain_p50']:>15.2f}"
             f"{result['plain_p95']:>7.2f}  |{result['ratio_p50']:>10.2f}{result['ratio_p95']:>6.2f}"
+            f"  |{result['page_plain_p50']:>17.1f}{result['page_plain_p95']:>7.1f}"
+            f"  |{result['page_ratio_p50']:>10.2f}{result['page_ratio_p95']:>6.2f}"
             f"  {', '.join(misses(result, args)) or 'ok'}"
         )
     deep, first = results["advisor queue, page 100"], results["advisor queue"]
@@ -284,8 +302,9 @@ def run(args) -> int:
     deep_missed = not args.smoke and max(depth) > TARGET_DEPTH
     _bench.print_repeated(results)
     _bench.print_target(
-        f"≤ {TARGET_QUERIES} queries, p95 ≤ {TARGET_P95_MS:.0f} ms, main query ÷ unfiltered ≤ {TARGET_RATIO} at p50 "
-        f"and p95, page 100 ≤ {TARGET_DEPTH}× page 1, no query repeated per row",
+        f"≤ {TARGET_QUERIES} queries, p95 ≤ {TARGET_P95_MS:.0f} ms, the page ÷ the same page over all concerns ≤ "
+        f"{TARGET_RATIO} at p50 and p95 (the main query's ratio is printed beside it), page 100 ≤ {TARGET_DEPTH}× "
+        "page 1, no query repeated per row",
         smoke=args.smoke,
     )
     if args.explain and _bench.can_explain():
@@ -307,7 +326,7 @@ def misses(result, args) -> list[str]:
     if not args.smoke:
         if result["p95"] > TARGET_P95_MS:
             missed.append("p95")
-        if max(result["ratio_p50"], result["ratio_p95"]) > TARGET_RATIO:
+        if max(result["page_ratio_p50"], result["page_ratio_p95"]) > TARGET_RATIO:
             missed.append("ratio")
     return [f"MISSES {what}" for what in missed]
 
