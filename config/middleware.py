@@ -17,12 +17,17 @@ LAST_ACTIVITY_KEY = "bindeled_last_activity"
 BACKGROUND_HEADER = "X-Bindeled-Background"
 
 
+# How often the idle clock is moved on: the session may end up to this much before
+# SESSION_IDLE_SECONDS after the very last click.
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
 class SessionTimeoutMiddleware:
     """End a session after SESSION_IDLE_SECONDS without user activity (idle timeout)
     and SESSION_ABSOLUTE_SECONDS after login however active it is (absolute timeout).
 
-    The idle clock is kept in the session rather than in the cookie's age, because
-    SESSION_SAVE_EVERY_REQUEST renews the cookie on background polls as well.
+    The idle clock is kept in the session rather than in the cookie's age (the cookie
+    lasts until the browser closes; the session row until the absolute timeout).
     """
 
     def __init__(self, get_response):
@@ -41,7 +46,11 @@ class SessionTimeoutMiddleware:
             ):
                 logout(request)
                 return self.to_login(request)
-            if last_activity is None or request.headers.get(BACKGROUND_HEADER) != "1":
+            if last_activity is None or (
+                request.headers.get(BACKGROUND_HEADER) != "1" and now - last_activity >= ACTIVITY_RESOLUTION_SECONDS
+            ):
+                # Written at most once a minute: a session is saved only when it
+                # changes, and saving it on every request cost three queries each.
                 session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
 
