@@ -26,6 +26,7 @@ FITTING_GROUPS = {
     "elderly": ("single_adult",),
 }
 MONEY = DecimalField(max_digits=9, decimal_places=2)
+CANDIDATE_COUNT_COLUMNS = 500
 
 
 def offers_visible_to(user: User) -> QuerySet[VacancyOffer]:
@@ -116,24 +117,26 @@ def add_candidate_counts(user: User, offers: list[VacancyOffer]) -> None:
     subsidy = settings.ALLOCATION_MAX_SUBSIDY
     needs = sorted({offer.monthly_rent - subsidy for offer in offers if not offer.dwelling.department.allocation_stop})
     counts: dict[str, dict[Decimal, int]] = {}
-    if needs:
-        names = [f"n{i}" for i in range(len(needs))]
-        rows = (
-            cases_visible_to(user)
-            .filter(closed_on__isnull=True, kind=Case.Kind.HOMELESSNESS)
-            .exclude(_with_a_home_on_the_way())
-            .order_by()
-            .values("citizen__target_group")
-            .annotate(
-                **{
-                    name: Count("pk", filter=Q(citizen__max_rent__gte=need))
-                    for name, need in zip(names, needs, strict=True)
-                }
-            )
-            .values_list("citizen__target_group", *names)
-        )
+    pool = (
+        cases_visible_to(user)
+        .filter(closed_on__isnull=True, kind=Case.Kind.HOMELESSNESS)
+        .exclude(_with_a_home_on_the_way())
+        .order_by()
+        .values("citizen__target_group")
+    )
+    # One column per rent: a page of offers needs one query; a longer list a query per
+    # CANDIDATE_COUNT_COLUMNS rents (a query may have at most 1,664 columns).
+    for start in range(0, len(needs), CANDIDATE_COUNT_COLUMNS):
+        chunk = needs[start : start + CANDIDATE_COUNT_COLUMNS]
+        names = [f"n{i}" for i in range(len(chunk))]
+        rows = pool.annotate(
+            **{
+                name: Count("pk", filter=Q(citizen__max_rent__gte=need))
+                for name, need in zip(names, chunk, strict=True)
+            }
+        ).values_list("citizen__target_group", *names)
         for group, *ns in rows:
-            counts[group] = dict(zip(needs, ns, strict=True))
+            counts.setdefault(group, {}).update(zip(chunk, ns, strict=True))
     for offer in offers:
         count = 0  # nobody may be placed under allocation stop
         if not offer.dwelling.department.allocation_stop:

@@ -12,7 +12,7 @@ from cases.models import Placement
 from cases.selectors.allocation import candidates_for_offer, dwellings_offerable_by
 from cases.services import allocation
 from housing.models import VacancyOffer
-from tests.factories import DwellingFactory, VacancyOfferFactory
+from tests.factories import DepartmentFactory, DwellingFactory, VacancyOfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +303,18 @@ def test_a_rent_is_read_as_people_write_it_and_never_guessed(typed, rent):
             field.clean(typed)
     else:
         assert field.clean(typed) == Decimal(rent)
+
+
+def test_candidates_are_counted_for_a_list_with_thousands_of_different_rents(caseworker, case):
+    """The offer list counts candidates for every rent in one go; a list with more
+    different rents than a query may have columns (PostgreSQL: 1,664) still counts."""
+    from decimal import Decimal
+
+    from cases.selectors.allocation import add_candidate_counts
+    from housing.models import Dwelling, VacancyOffer
+
+    dwelling = Dwelling(department=DepartmentFactory(), kind=Dwelling.Kind.FAMILY)
+    offers = [VacancyOffer(dwelling=dwelling, monthly_rent=Decimal(5000 + kr)) for kr in range(2100)]
+    add_candidate_counts(caseworker, offers)
+    # Aksel: single adult, rent ability 5,000 kr. plus at most 1,500 kr. subsidy.
+    assert [offer.candidates for offer in offers] == [1 if offer.monthly_rent <= 6500 else 0 for offer in offers]
