@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from cases.models import Case, CaseConsent
 from cases.signals import reporter_consent_given
 from housing.models import Department
+from housing.signals import departments_updated
 from referrals.models import Referral
 from referrals.services.handling import news_for_reporter
 
@@ -27,8 +28,21 @@ def tell_reporters_there_is_news(sender: Any, *, case: Case, consent: CaseConsen
 def follow_department_to_its_district(sender: Any, *, instance: Department, raw: bool = False, **kwargs: Any) -> None:
     """A department moved to another district takes its concerns along: the advisors
     of the new district see them in their queue, those of the old one no longer do."""
-    if raw:
-        return
-    Referral.objects.filter(department=instance).exclude(district_id=instance.district_id).update(
-        district_id=instance.district_id
-    )
+    if not raw:
+        _follow_districts([instance])
+
+
+@receiver(departments_updated, sender=Department)
+def follow_imported_departments_to_their_districts(
+    sender: Any, *, departments: list[Department], fields: list[str], **kwargs: Any
+) -> None:
+    """The same for departments the CSV import moved (saved in bulk: no post_save)."""
+    if "district" in fields:
+        _follow_districts(departments)
+
+
+def _follow_districts(departments: list[Department]) -> None:
+    for department in departments:
+        Referral.objects.filter(department=department).exclude(district_id=department.district_id).update(
+            district_id=department.district_id
+        )

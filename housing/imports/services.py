@@ -34,6 +34,7 @@ from config.audit import audit
 from housing.imports import reading
 from housing.imports.planning import Plan, Planner, planner_for
 from housing.models import Department, Dwelling, ImportJob, ImportRow
+from housing.signals import departments_updated
 
 logger = logging.getLogger("bindeled.housing")
 
@@ -328,6 +329,10 @@ class _Batch:
                 entry.object_pk, entry.object_id, history.object_id = str(obj.pk), obj.pk, str(obj.pk)
         if self.changed:
             manager.bulk_update([plan.instance for plan in self.changed], self.fields)  # type: ignore[misc]
+            if self.model is Department:
+                departments_updated.send(
+                    sender=Department, departments=[plan.instance for plan in self.changed], fields=self.fields
+                )
         LogEntry.objects.bulk_create(self.audit)
         AdminLogEntry.objects.bulk_create(self.history)
         saved = [plan.number for plan in self.new + self.changed]

@@ -327,3 +327,21 @@ def test_nobody_else_sees_an_import_job(client, upload, world):
     client.force_login(job.created_by)
     assert client.get(reverse("admin:housing_dwelling_import_job", args=[job.pk])).status_code == 404
     assert Department.objects.count() == 0
+
+
+def test_a_department_the_import_moves_takes_its_concerns_to_the_new_districts_queue(upload, confirm, world, client):
+    from housing.models import District
+    from tests.factories import AdvisorFactory, ReferralFactory
+
+    department = DepartmentFactory(
+        organisation__short_name="FØ", number="7", name="Lindegården", district=District.objects.get(name="Nørrebro"),
+        address="Blågårdsvej 10", postal_code="2200", number_of_homes=120,
+    )  # fmt: skip
+    concern = ReferralFactory(department=department)
+    confirm(
+        "department", upload("department", f"{DEPARTMENT_HEADER}\nFØ;7;Lindegården;Valby;Blågårdsvej 10;2200;120;nej;")
+    )
+    valby_advisor = AdvisorFactory(districts=[District.objects.get(name="Valby")]).user
+    client.force_login(valby_advisor)
+    response = client.get(reverse("referrals:list"))
+    assert [r.reference for r in response.context["page"].object_list] == [concern.reference]
