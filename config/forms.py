@@ -43,7 +43,8 @@ class DkfdsFormMixin:
         for field in self.fields.values():
             if field.required and field.label and str(field.error_messages.get("required")) == str(default_required):
                 field.error_messages["required"] = _required_message(field)
-            css = next(
+            # A widget of our own may name its DKFDS class (dkfds_class).
+            css = getattr(field.widget, "dkfds_class", None) or next(
                 (c for widget_type, c in WIDGET_CLASSES.items() if isinstance(field.widget, widget_type)),
                 "form-input",
             )

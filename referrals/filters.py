@@ -29,7 +29,11 @@ class QueueFilterForm(DkfdsFormMixin, forms.Form):
 class PlainSelect(forms.Widget):
     """A <select> rendered in one pass: an advisor covering two districts of a big city
     has a thousand departments to filter by, and Django renders each option through a
-    template (or format_html), which cost tens of milliseconds per page."""
+    template (or format_html), which cost tens of milliseconds per page. Its choices are
+    a tuple shared by every copy (a forms.Select normalises and copies them per form)."""
+
+    choices: tuple[tuple[str, str], ...] = ()
+    dkfds_class = "form-select"  # DkfdsFormMixin: styled as a select, not as a text input
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = "" if value is None else str(value)

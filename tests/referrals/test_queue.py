@@ -1,6 +1,7 @@
 """The advisor's queue shows exactly what the advisor may see: the same concerns as the
 permission layer, in the counts at the top, on every page and under every filter."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -194,3 +195,11 @@ def test_a_concern_seen_in_several_ways_is_listed_and_counted_once(client, advis
     )
     assert response.context["counts"]["open"] == 3 and response.context["counts"]["mine"] == 1
     assert queue(client, status="in_progress").context["page"].paginator.count == 1
+
+
+def test_the_district_and_department_filters_look_like_the_other_selects(client, advisor, world):
+    """DKFDS styles a <select> by its class: the two long filters must carry it too."""
+    client.force_login(advisor)
+    body = queue(client).content.decode()
+    for name in ("status", "district", "department", "category"):
+        assert re.search(rf'<select name="{name}"[^>]*class="form-select"', body), name
