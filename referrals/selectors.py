@@ -39,10 +39,11 @@ def _granted(user: User, codename: str) -> Q:
 
 
 def _covers_district(user: User) -> Exists:
-    """Exists() over the districts this user covers as an active advisor."""
+    """Exists() over the districts this user covers as an active advisor: the concern's
+    own district (its department's, kept in step by the database), as the queue reads it."""
     return Exists(
         Advisor.districts.through.objects.filter(
-            district=OuterRef("department__district"), advisor__user=user, advisor__active=True
+            district=OuterRef("district"), advisor__user=user, advisor__active=True
         )
     )
 

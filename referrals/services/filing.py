@@ -129,23 +129,32 @@ def referral_file(
     }
     if repeat := _same_concern_just_filed(reporter, department, dwelling, sent):
         return repeat, False  # the form sent again (the back button): the first concern stands
+    fields: dict[str, Any] = {
+        "reporter": reporter,
+        "dwelling": dwelling,
+        "address": address.strip(),
+        "unit": unit.strip(),
+        "resident_name": resident_name.strip(),
+        "children_present": children_present,
+        "description": description,
+        "observed_on": observed_on,
+        "source": source,
+        "categories": categories,
+        "acute_reasons": list(acute_reasons),
+        "submission_token": submission_token,
+    }
     try:
-        with transaction.atomic():
-            referral = _create_referral(
-                reporter=reporter,
-                department=department,
-                dwelling=dwelling,
-                address=address.strip(),
-                unit=unit.strip(),
-                resident_name=resident_name.strip(),
-                children_present=children_present,
-                description=description,
-                observed_on=observed_on,
-                source=source,
-                categories=categories,
-                acute_reasons=list(acute_reasons),
-                submission_token=submission_token,
-            )
+        try:
+            with transaction.atomic():
+                referral = _create_referral(department=department, **fields)
+        except IntegrityError:
+            moved = _moved(department)
+            if moved is None:
+                raise
+            # The department moved to another district since the form loaded it: the
+            # database refuses a concern with the old district (referrals 0012).
+            with transaction.atomic():
+                referral = _create_referral(department=moved, **fields)
     except IntegrityError:
         # Two posts of the same form raced; the other one won.
         existing = Referral.objects.filter(submission_token=submission_token, reporter=reporter).first()
@@ -156,6 +165,16 @@ def referral_file(
             raise ValidationError(_("Formularen er allerede brugt. Indlæs siden igen, og prøv igen.")) from None
         raise
     return referral, True
+
+
+def _moved(department: Department) -> Department | None:
+    """The department as it is now, if it has moved to another district."""
+    return (
+        Department.objects.filter(pk=department.pk)
+        .exclude(district_id=department.district_id)
+        .select_related("district")
+        .first()
+    )
 
 
 # The same concern from the same reporter within this time is the same concern sent twice.

@@ -203,3 +203,44 @@ def test_the_district_and_department_filters_look_like_the_other_selects(client,
     body = queue(client).content.decode()
     for name in ("status", "district", "department", "category"):
         assert re.search(rf'<select name="{name}"[^>]*class="form-select"', body), name
+
+
+def _postgresql_only():
+    from django.db import connection
+
+    from tests.conftest import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("DATABASE_URL does not point at PostgreSQL (the database keeps the district there)")
+
+
+def test_the_database_moves_the_concerns_with_their_department_whatever_moved_it(
+    client, advisor, advisor_elsewhere, department, other_department
+):
+    """A bulk UPDATE sends no signal; PostgreSQL's ON UPDATE CASCADE moves the concerns anyway."""
+    _postgresql_only()
+    from housing.models import Department
+
+    concern = ReferralFactory(department=department)
+    Department.objects.filter(pk=department.pk).update(district=other_department.district)
+    client.force_login(advisor)
+    assert references(queue(client)) == []
+    assert client.get(reverse("referrals:detail", args=[concern.reference])).status_code == 404
+    client.force_login(advisor_elsewhere)
+    assert references(queue(client)) == [concern.reference]
+    assert client.get(reverse("referrals:detail", args=[concern.reference])).status_code == 200
+
+
+def test_a_concern_filed_while_its_department_moved_goes_to_the_new_district(
+    advisor_elsewhere, department, other_department, file_referral
+):
+    """The form loaded the department before it moved: the database refuses the old
+    district, and the filing files it with the department as it is now."""
+    _postgresql_only()
+    from housing.models import Department
+
+    Department.objects.filter(pk=department.pk).update(district=other_department.district)
+    referral = file_referral(department=department)  # the object still says the old district
+    referral.refresh_from_db()
+    assert referral.district_id == other_department.district_id
+    assert referral.pk in referrals_visible_to(advisor_elsewhere).values_list("pk", flat=True)
