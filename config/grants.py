@@ -52,13 +52,15 @@ class InIds(Func):
     times faster on 1M concerns (tests/perf/README.md).
     """
 
-    arg_joiner = " = ANY(ARRAY"
-    template = "%(expressions)s)"
+    arg_joiner = " IN "
+    template = "%(expressions)s"
     output_field = BooleanField()
     conditional = True
 
     def __init__(self, column: str, ids: QuerySet[Any]):
         super().__init__(F(column), Subquery(ids))
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra_context)
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, arg_joiner=" = ANY(ARRAY", template="%(expressions)s)", **extra_context
+        )

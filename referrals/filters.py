@@ -42,7 +42,11 @@ class PlainSelect(forms.Widget):
             f'<option value="{escape(v)}"{" selected" if v == selected else ""}>{escape(label)}</option>'
             for v, label in self.choices
         )
-        attributes = "".join(f' {key}="{escape(v)}"' for key, v in final.items() if v not in (None, False))
+        attributes = "".join(
+            f" {escape(key)}" if v is True else f' {escape(key)}="{escape(v)}"'
+            for key, v in final.items()
+            if v not in (None, False)
+        )
         return mark_safe(f'<select name="{escape(name)}"{attributes}>{options}</select>')  # noqa: S308 (escaped above)
 
 

@@ -25,10 +25,13 @@ def tell_reporters_there_is_news(sender: Any, *, case: Case, consent: CaseConsen
 
 
 @receiver(post_save, sender=Department)
-def follow_department_to_its_district(sender: Any, *, instance: Department, raw: bool = False, **kwargs: Any) -> None:
+def follow_department_to_its_district(
+    sender: Any, *, instance: Department, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
     """A department moved to another district takes its concerns along: the advisors
-    of the new district see them in their queue, those of the old one no longer do."""
-    if not raw:
+    of the new district see them in their queue, those of the old one no longer do.
+    (On PostgreSQL the database does it too: referrals 0012.)"""
+    if not raw and not created:
         _follow_districts([instance])
 
 

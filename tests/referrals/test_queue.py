@@ -244,3 +244,24 @@ def test_a_concern_filed_while_its_department_moved_goes_to_the_new_district(
     referral.refresh_from_db()
     assert referral.district_id == other_department.district_id
     assert referral.pk in referrals_visible_to(advisor_elsewhere).values_list("pk", flat=True)
+
+
+def test_department_names_from_an_import_are_escaped_in_the_filter(client, advisor, department):
+    """Department names come from CSV files: the one-pass <select> escapes them."""
+    department.name = '<script>alert("x")</script> & Co'
+    department.save()
+    client.force_login(advisor)
+    body = queue(client).content.decode()
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in body
+
+
+def test_the_category_bits_are_those_the_migration_filled_in():
+    """The bits are stored: a category moved or removed in Category would shift them
+    (a new one may only be added at the end)."""
+    from importlib import import_module
+
+    from referrals.models import CATEGORY_BITS
+
+    migration = import_module("referrals.migrations.0010_referral_district")
+    assert list(CATEGORY_BITS)[: len(migration.CATEGORY_CODES)] == migration.CATEGORY_CODES
