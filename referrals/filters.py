@@ -15,6 +15,8 @@ from config.forms import DkfdsFormMixin
 from referrals.models import CATEGORY_BITS, Category, Referral
 
 STATUS_CHOICES = [("open", _("Åbne")), *Referral.Status.choices, ("all", _("Alle"))]
+# More departments than this, and the department filter waits for a district.
+DEPARTMENTS_OFFERED_MAX = 60
 AGE_CHOICES = [
     ("today", _("Under 1 døgn")),
     ("week", _("1–7 døgn")),
@@ -57,9 +59,10 @@ class PlainChoiceField(forms.Field):
     widget = PlainSelect
     default_error_messages = {"invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]}
 
-    def __init__(self, *, choices=(), empty_label=None, **kwargs):
+    def __init__(self, *, choices=(), valid=None, empty_label=None, **kwargs):
+        """valid: the values accepted, when more than those offered (default: the choices')."""
         super().__init__(**kwargs)
-        self.values = frozenset(value for value, _label in choices)
+        self.values = frozenset(valid if valid is not None else (value for value, _label in choices))
         self.widget.choices = ((("", empty_label),) if empty_label is not None else ()) + tuple(choices)
 
     def to_python(self, value):
@@ -97,13 +100,29 @@ class ReferralQueueFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = QueueFilterForm
 
-    def __init__(self, data=None, *args, districts, departments, **kwargs):
-        """districts and departments: (value, label) choices from queue_scope()."""
+    def __init__(self, data=None, *args, districts, departments, department_districts=None, **kwargs):
+        """districts and departments: (value, label) choices from queue_scope();
+        department_districts: each department's district, to offer only the departments
+        of the chosen district (and, when there are many, only once one is chosen)."""
         data = data.copy() if data is not None else {}
         data.setdefault("status", "open")
         super().__init__(data, *args, **kwargs)
         self.filters["district"].extra["choices"] = districts
-        self.filters["department"].extra["choices"] = departments
+        offered, hint = departments, None
+        if department_districts is not None:
+            chosen = str(data.get("district") or "")
+            if chosen in dict(districts):
+                offered = [choice for choice in departments if department_districts.get(choice[0]) == chosen]
+            elif len(departments) > DEPARTMENTS_OFFERED_MAX:
+                # A list of hundreds is no help on a phone or with a screen reader.
+                current = str(data.get("department") or "")
+                offered = [choice for choice in departments if choice[0] == current]
+                hint = _("Vælg først et byområde og tryk Filtrér: du dækker %(count)s afdelinger.") % {
+                    "count": len(departments)
+                }
+        self.filters["department"].extra.update(
+            choices=offered, valid=[value for value, _label in departments], help_text=hint
+        )
 
     def narrow(self, queryset):
         """Apply the valid filters to one branch of the queue (see selectors.advisor_queue)."""

@@ -161,6 +161,7 @@ class QueueScope:
     districts: tuple[int, ...] = ()
     district_choices: list[tuple[str, str]] = field(default_factory=list)
     department_choices: list[tuple[str, str]] = field(default_factory=list)
+    department_districts: dict[str, str] = field(default_factory=dict)  # department value → district value
 
     @property
     def is_advisor(self) -> bool:
@@ -185,17 +186,20 @@ def queue_scope(user: User, *, choices: bool = True) -> QueueScope:
     )  # fmt: skip
     districts: dict[int, str] = {}
     departments: list[tuple[str, str]] = []
+    department_districts: dict[str, str] = {}
     for district_id, district_name, department_id, name, organisation, number in rows:
         districts[district_id] = district_name
         if department_id is not None:
             # The same label as str(Department).
             departments.append((str(department_id), f"{name} ({organisation} afd. {number})"))
+            department_districts[str(department_id)] = str(district_id)
     departments.sort(key=lambda choice: choice[1])
     return QueueScope(
         user,
         districts=tuple(sorted(districts)),
         district_choices=[(str(pk), name) for pk, name in districts.items()],
         department_choices=departments,
+        department_districts=department_districts,
     )
 
 

@@ -33,7 +33,12 @@ def referral_list(request):
         )
         return render(request, "referrals/my_referrals.html", {"page": page})
     scope = selectors.queue_scope(request.user)
-    filters = ReferralQueueFilter(request.GET, districts=scope.district_choices, departments=scope.department_choices)
+    filters = ReferralQueueFilter(
+        request.GET,
+        districts=scope.district_choices,
+        departments=scope.department_choices,
+        department_districts=scope.department_districts,
+    )
     counts = selectors.queue_counts(request.user, scope=scope)
     queue = selectors.advisor_queue(
         request.user,

@@ -265,3 +265,32 @@ def test_the_category_bits_are_those_the_migration_filled_in():
 
     migration = import_module("referrals.migrations.0010_referral_district")
     assert list(CATEGORY_BITS)[: len(migration.CATEGORY_CODES)] == migration.CATEGORY_CODES
+
+
+def test_an_advisor_with_many_departments_picks_a_district_first(client, advisor, department, other_department):
+    """Hundreds of departments in one <select> help nobody: over DEPARTMENTS_OFFERED_MAX
+    the filter offers the departments of the chosen district only."""
+    from contacts.models import Advisor
+    from referrals.filters import DEPARTMENTS_OFFERED_MAX
+
+    big = [DepartmentFactory(district=department.district) for _ in range(DEPARTMENTS_OFFERED_MAX)]
+    small_district = other_department.district
+    Advisor.objects.get(user=advisor).districts.add(small_district)
+    concern = ReferralFactory(department=big[0])
+    client.force_login(advisor)
+
+    def offered(response):
+        return re.findall(
+            r'<option value="(\d+)"', response.content.decode().split('name="department"')[1].split("</select>")[0]
+        )
+
+    first = queue(client)
+    assert offered(first) == []
+    assert "Vælg først et byområde" in first.content.decode()
+    in_small = queue(client, district=small_district.pk)
+    assert offered(in_small) == [str(other_department.pk)]
+    # A department chosen before (a bookmark) still filters, and shows as chosen.
+    chosen = queue(client, department=big[0].pk)
+    assert references(chosen) == [concern.reference]
+    assert offered(chosen) == [str(big[0].pk)]
+    assert queue(client, department=DepartmentFactory().pk).context["filter"].errors
