@@ -108,7 +108,7 @@ class ReferralQueueFilter(django_filters.FilterSet):
         data.setdefault("status", "open")
         super().__init__(data, *args, **kwargs)
         self.filters["district"].extra["choices"] = districts
-        offered, hint = departments, None
+        offered, empty_label = departments, _("Alle")
         if department_districts is not None:
             chosen = str(data.get("district") or "")
             if chosen in dict(districts):
@@ -117,11 +117,10 @@ class ReferralQueueFilter(django_filters.FilterSet):
                 # A list of hundreds is no help on a phone or with a screen reader.
                 current = str(data.get("department") or "")
                 offered = [choice for choice in departments if choice[0] == current]
-                hint = _("Vælg først et byområde og tryk Filtrér: du dækker %(count)s afdelinger.") % {
-                    "count": len(departments)
-                }
+                # Said in the select itself, so the row of filters keeps its line.
+                empty_label = _("Alle – vælg først et byområde")
         self.filters["department"].extra.update(
-            choices=offered, valid=[value for value, _label in departments], help_text=hint
+            choices=offered, valid=[value for value, _label in departments], empty_label=empty_label
         )
 
     def narrow(self, queryset):

@@ -116,8 +116,8 @@ def pick_personas():
 
 def shown_rows(html: str):
     """The "N henvendelser vises" number of the queue page, if there is one."""
-    match = re.search(r'<p role="status"[^>]*>\s*(\d+)', html)
-    return int(match.group(1)) if match else None
+    match = re.search(r'<p role="status"[^>]*>\s*(\d[\d.,]*)', html)  # "12.047" in Danish
+    return int(re.sub(r"\D", "", match.group(1))) if match else None
 
 
 def print_counts():

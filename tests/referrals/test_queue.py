@@ -286,7 +286,7 @@ def test_an_advisor_with_many_departments_picks_a_district_first(client, advisor
 
     first = queue(client)
     assert offered(first) == []
-    assert "Vælg først et byområde" in first.content.decode()
+    assert "Alle – vælg først et byområde" in first.content.decode()
     in_small = queue(client, district=small_district.pk)
     assert offered(in_small) == [str(other_department.pk)]
     # A department chosen before (a bookmark) still filters, and shows as chosen.
@@ -294,3 +294,22 @@ def test_an_advisor_with_many_departments_picks_a_district_first(client, advisor
     assert references(chosen) == [concern.reference]
     assert offered(chosen) == [str(big[0].pk)]
     assert queue(client, department=DepartmentFactory().pk).context["filter"].errors
+
+
+def test_big_numbers_have_a_thousands_separator(client, advisor, department, reporter):
+    """1.234 is read at a glance; 1234 is not (Danish: a dot between thousands)."""
+    from referrals.models import Referral
+
+    now = timezone.now()
+    Referral.objects.bulk_create(
+        Referral(
+            reference=f"BH-2026-{n:05d}", reporter=reporter, department=department, district=department.district,
+            address="Bekymringsvej 1", place_key="x", description="x", source="own_observation",
+            acknowledge_due_at=now + timedelta(days=1),
+        )
+        for n in range(1, 1235)
+    )  # fmt: skip
+    client.force_login(advisor)
+    body = queue(client).content.decode()
+    assert '<span class="queue-count">1.234</span> åbne' in body
+    assert "1.234 henvendelser vises" in body
