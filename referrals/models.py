@@ -90,8 +90,9 @@ class Referral(models.Model):
         Department, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("afdeling")
     )
     # The department's district, kept on the concern so the advisor's queue reads one
-    # ordered index per district it covers (selectors.py). Set on the first save;
-    # receivers.py keeps it in step when a department moves to another district.
+    # ordered index per district it covers (selectors.py). Set on the first save; when
+    # a department moves, PostgreSQL moves its concerns (a composite foreign key,
+    # migration 0012) and receivers.py does it on SQLite.
     district = models.ForeignKey(
         District,
         on_delete=models.PROTECT,

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -45,7 +46,8 @@ def follow_imported_departments_to_their_districts(
 
 
 def _follow_districts(departments: list[Department]) -> None:
-    for department in departments:
-        Referral.objects.filter(department=department).exclude(district_id=department.district_id).update(
-            district_id=department.district_id
-        )
+    """One UPDATE for all of them: each concern takes its department's district."""
+    district = Department.objects.filter(pk=OuterRef("department_id")).values("district_id")[:1]
+    Referral.objects.filter(department__in=[department.pk for department in departments]).exclude(
+        district_id=Subquery(district)
+    ).update(district_id=Subquery(district))

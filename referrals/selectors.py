@@ -245,6 +245,10 @@ def _union_sql(
         leaves = [branch.order_by().values_list(*columns) for branch in branches]
     else:
         leaves = [branch.order_by(*_QUEUE_ORDER).values_list(*columns)[:first] for branch in branches]
+    return _union_all(leaves)
+
+
+def _union_all(leaves: list[QuerySet[Any]]) -> tuple[str, tuple[Any, ...]]:
     head, *rest = leaves
     sql, params = head.union(*rest, all=True).query.sql_with_params()
     return sql, tuple(params)
@@ -271,6 +275,7 @@ def queue_counts(user: User, *, scope: QueueScope | None = None, now: datetime |
         "mine": Count("pk", filter=Q(assigned_to=user)),
     }
     leaves = [
+        # values() over a constant: one row of aggregates per branch, not one per concern.
         branch.exclude(status=Referral.Status.CLOSED)
         .order_by()
         .annotate(one=Value(1))
@@ -281,8 +286,7 @@ def queue_counts(user: User, *, scope: QueueScope | None = None, now: datetime |
     ]
     if not leaves:
         return dict.fromkeys(counted, 0)
-    head, *rest = leaves
-    sql, params = head.union(*rest, all=True).query.sql_with_params()
+    sql, params = _union_all(leaves)
     sums = ", ".join(f'COALESCE(SUM("{name}"), 0)' for name in counted)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sums} FROM ({sql}) AS branch", params)  # noqa: S608 (the ORM's SQL; values are parameters)

@@ -144,17 +144,7 @@ def referral_file(
         "submission_token": submission_token,
     }
     try:
-        try:
-            with transaction.atomic():
-                referral = _create_referral(department=department, **fields)
-        except IntegrityError:
-            moved = _moved(department)
-            if moved is None:
-                raise
-            # The department moved to another district since the form loaded it: the
-            # database refuses a concern with the old district (referrals 0012).
-            with transaction.atomic():
-                referral = _create_referral(department=moved, **fields)
+        referral = _create_in_current_district(department, fields)
     except IntegrityError:
         # Two posts of the same form raced; the other one won.
         existing = Referral.objects.filter(submission_token=submission_token, reporter=reporter).first()
@@ -167,14 +157,18 @@ def referral_file(
     return referral, True
 
 
-def _moved(department: Department) -> Department | None:
-    """The department as it is now, if it has moved to another district."""
-    return (
-        Department.objects.filter(pk=department.pk)
-        .exclude(district_id=department.district_id)
-        .select_related("district")
-        .first()
-    )
+def _create_in_current_district(department: Department, fields: dict[str, Any]) -> Referral:
+    """The concern; once more with the department as it is now if it moved to another
+    district since the form loaded it (PostgreSQL refuses the old district: referrals 0012)."""
+    try:
+        with transaction.atomic():
+            return _create_referral(department=department, **fields)
+    except IntegrityError:
+        moved = Department.objects.filter(pk=department.pk).exclude(district_id=department.district_id).first()
+        if moved is None:
+            raise
+        with transaction.atomic():
+            return _create_referral(department=moved, **fields)
 
 
 # The same concern from the same reporter within this time is the same concern sent twice.

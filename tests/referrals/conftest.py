@@ -172,9 +172,10 @@ def assert_nothing_sensitive(mails, *secrets: str) -> None:
 
 @pytest.fixture
 def require_postgres():
-    """The worker is another process: it sees the test data only in a shared PostgreSQL."""
+    """Tests of what only PostgreSQL does: the worker, another process, sees the test
+    data only in a shared PostgreSQL; the district's composite foreign key exists only there."""
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        skip_or_fail("DATABASE_URL does not point at PostgreSQL (the worker needs a shared database)")
+        skip_or_fail("DATABASE_URL does not point at PostgreSQL (the worker and the database's own rules need it)")
 
 
 def redis_flush(url: str) -> None:

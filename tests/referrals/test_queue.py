@@ -205,20 +205,10 @@ def test_the_district_and_department_filters_look_like_the_other_selects(client,
         assert re.search(rf'<select name="{name}"[^>]*class="form-select"', body), name
 
 
-def _postgresql_only():
-    from django.db import connection
-
-    from tests.conftest import skip_or_fail
-
-    if connection.vendor != "postgresql":
-        skip_or_fail("DATABASE_URL does not point at PostgreSQL (the database keeps the district there)")
-
-
 def test_the_database_moves_the_concerns_with_their_department_whatever_moved_it(
-    client, advisor, advisor_elsewhere, department, other_department
+    require_postgres, client, advisor, advisor_elsewhere, department, other_department
 ):
     """A bulk UPDATE sends no signal; PostgreSQL's ON UPDATE CASCADE moves the concerns anyway."""
-    _postgresql_only()
     from housing.models import Department
 
     concern = ReferralFactory(department=department)
@@ -232,11 +222,10 @@ def test_the_database_moves_the_concerns_with_their_department_whatever_moved_it
 
 
 def test_a_concern_filed_while_its_department_moved_goes_to_the_new_district(
-    advisor_elsewhere, department, other_department, file_referral
+    require_postgres, advisor_elsewhere, department, other_department, file_referral
 ):
     """The form loaded the department before it moved: the database refuses the old
     district, and the filing files it with the department as it is now."""
-    _postgresql_only()
     from housing.models import Department
 
     Department.objects.filter(pk=department.pk).update(district=other_department.district)
